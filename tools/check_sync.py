@@ -1,0 +1,60 @@
+"""Fail if the notebooks are not clean, the library is not what the notebooks export, a module is an orphan,
+or README.md has drifted from nbs/index.ipynb. Runs nbdev_clean + nbdev_export on a scratch copy; changes nothing here.
+
+    python tools/check_sync.py
+"""
+import os, re, shutil, subprocess, sys, tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+def tree_files(root):
+    "Files git tracks plus untracked ones it does not ignore."
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root, capture_output=True, check=True)
+    return [p for p in out.stdout.decode().split("\0") if p and (root/p).is_file()]
+
+def snapshot(root, sub=("nbs", "sagan_nb")):
+    "{path: bytes} of every file under `sub`, skipping caches."
+    snap = {}
+    for s in sub:
+        for p in sorted((root/s).rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts:
+                snap[str(p.relative_to(root))] = p.read_bytes()
+    return snap
+
+def orphans(root):
+    "Modules whose `File to edit` notebook no longer exists."
+    bad = []
+    for f in sorted((root/"sagan_nb").glob("*.py")):
+        m = re.search(r"File to edit: \.\./(nbs/\S+\.ipynb)", f.read_text(encoding="utf-8"))
+        if m and not (root/m.group(1)).exists(): bad.append(f"{f.relative_to(root)} (its notebook {m.group(1)} is gone)")
+    return bad
+
+def main():
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for rel in tree_files(ROOT):
+            (tmp/rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT/rel, tmp/rel)
+        before = snapshot(tmp)
+        env = {**os.environ, "IN_TEST": ""}
+        for cmd in ("nbdev_clean", "nbdev_export"):
+            r = subprocess.run([str(BIN/cmd)], cwd=tmp, env=env, capture_output=True, text=True)
+            if r.returncode: problems.append(f"{cmd} failed:\n{r.stdout}{r.stderr}")
+        after = snapshot(tmp)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        if changed:
+            problems.append("nbdev_clean + nbdev_export would change these files (run both, then commit notebooks "
+                            "and sagan_nb/ together):\n  " + "\n  ".join(changed))
+    problems += [f"orphan module: {o}" for o in orphans(ROOT)]
+    r = subprocess.run([sys.executable, str(ROOT/"tools"/"readme.py"), "--check"], capture_output=True, text=True)
+    if r.returncode: problems.append(r.stderr.strip())
+    if problems:
+        print("\n\n".join(problems), file=sys.stderr)
+        return 1
+    print("notebooks clean, library in sync with notebooks, no orphan modules, README in sync")
+    return 0
+
+if __name__ == "__main__": sys.exit(main())

@@ -1,0 +1,42 @@
+"""Keep README.md equal to nbs/index.ipynb (quarto, which `nbdev_readme` needs, cannot be installed here).
+
+    python tools/readme.py          # write README.md from nbs/index.ipynb
+    python tools/readme.py --check  # exit 1 if README.md differs from what index.ipynb gives
+"""
+import json, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "<!-- generated from nbs/index.ipynb by `python tools/readme.py`: edit the notebook, not this file -->\n\n"
+
+def _skip(src):
+    "Cells marked `#| hide` (or the export cell) stay out of the README."
+    return bool(re.search(r"^#\|\s*(hide|export|exporti|default_exp)\b", src, re.M))
+
+def render(nb_path=ROOT/"nbs"/"index.ipynb"):
+    "Markdown of the README: markdown cells as they are, visible code cells as python blocks."
+    nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]).strip("\n")
+        if not src or _skip(src): continue
+        if cell["cell_type"] == "markdown": parts.append(src)
+        elif cell["cell_type"] == "code":
+            src = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
+            if src: parts.append(f"```python\n{src}\n```")
+    return HEADER + "\n\n".join(parts) + "\n"
+
+def main(argv=sys.argv[1:]):
+    want, readme = render(), ROOT/"README.md"
+    if "--check" in argv:
+        have = readme.read_text(encoding="utf-8") if readme.exists() else ""
+        if have != want:
+            print("README.md differs from nbs/index.ipynb: run `python tools/readme.py` and commit README.md", file=sys.stderr)
+            return 1
+        print("README.md is in sync with nbs/index.ipynb")
+        return 0
+    readme.write_text(want, encoding="utf-8")
+    print(f"wrote {readme.relative_to(ROOT)}")
+    return 0
+
+if __name__ == "__main__": sys.exit(main())
