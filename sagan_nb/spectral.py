@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['SpectralNorm', 'is_spectral_normed', 'spectral_norm', 'count_unnormalised']
 
-# %% ../nbs/02_spectral_norm.ipynb #53ea7384
+# %% ../nbs/02_spectral_norm.ipynb #bd576896
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.nn.utils import parametrize
 
-# %% ../nbs/02_spectral_norm.ipynb #ad53b2b0
+# %% ../nbs/02_spectral_norm.ipynb #d5da55c2
 def _as_matrix(weight, dim=0):
     "The matrix whose spectral norm SN takes: `weight` with axis `dim` first and the rest flattened, [shape[dim], rest]."
     if weight.ndim == 1: return weight[None]                        # [1, n]: σ is the vector's norm
@@ -39,7 +39,7 @@ class _WeightOverSigma(torch.autograd.Function):
         g = torch.addr(g, u * (-lam / sigma), v)                     # δ/σ − (λ/σ) u vᵀ
         return _from_matrix(g, grad.shape, ctx.dim), None, None, None, None
 
-# %% ../nbs/02_spectral_norm.ipynb #6be1b311
+# %% ../nbs/02_spectral_norm.ipynb #78e30655
 _TRANSPOSED_CONVS = (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
 _N_WARMUP = 15
 
@@ -86,7 +86,7 @@ class SpectralNorm(nn.Module):
 
     def extra_repr(self): return f"n_power_iterations={self.n_power_iterations}, dim={self.dim}, eps={self.eps}"
 
-# %% ../nbs/02_spectral_norm.ipynb #93f0aaa6
+# %% ../nbs/02_spectral_norm.ipynb #938c2d28
 def is_spectral_normed(module:nn.Module, # any module
                        name:str="weight", # the parametrized tensor to look for
                       )->bool:
