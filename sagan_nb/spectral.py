@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['SpectralNorm', 'is_spectral_normed', 'spectral_norm', 'count_unnormalised']
 
-# %% ../nbs/02_spectral_norm.ipynb #bd576896
+# %% ../nbs/02_spectral_norm.ipynb #495b1cda
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.nn.utils import parametrize
 
-# %% ../nbs/02_spectral_norm.ipynb #d5da55c2
+# %% ../nbs/02_spectral_norm.ipynb #c8c1b427
 def _as_matrix(weight, dim=0):
     "The matrix whose spectral norm SN takes: `weight` with axis `dim` first and the rest flattened, [shape[dim], rest]."
     if weight.ndim == 1: return weight[None]                        # [1, n]: σ is the vector's norm
@@ -32,6 +32,7 @@ class _WeightOverSigma(torch.autograd.Function):
         return w_sn
 
     @staticmethod
+    @torch.autograd.function.once_differentiable                     # eq. 12 is first order: differentiating it again raises
     def backward(ctx, grad):
         w_sn, u, v, sigma = ctx.saved_tensors
         lam = torch.vdot(grad.reshape(-1), w_sn.reshape(-1))         # λ = ⟨δ, W_SN⟩
@@ -39,7 +40,7 @@ class _WeightOverSigma(torch.autograd.Function):
         g = torch.addr(g, u * (-lam / sigma), v)                     # δ/σ − (λ/σ) u vᵀ
         return _from_matrix(g, grad.shape, ctx.dim), None, None, None, None
 
-# %% ../nbs/02_spectral_norm.ipynb #78e30655
+# %% ../nbs/02_spectral_norm.ipynb #c3cb9fdb
 _TRANSPOSED_CONVS = (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
 _N_WARMUP = 15
 
@@ -86,7 +87,7 @@ class SpectralNorm(nn.Module):
 
     def extra_repr(self): return f"n_power_iterations={self.n_power_iterations}, dim={self.dim}, eps={self.eps}"
 
-# %% ../nbs/02_spectral_norm.ipynb #938c2d28
+# %% ../nbs/02_spectral_norm.ipynb #58964d75
 def is_spectral_normed(module:nn.Module, # any module
                        name:str="weight", # the parametrized tensor to look for
                       )->bool:
