@@ -12,4 +12,11 @@ d = { 'settings': { 'branch': 'main',
                                     'sagan_nb.attention.SelfAttention.extra_repr': ( 'attention.html#selfattention.extra_repr',
                                                                                      'sagan_nb/attention.py'),
                                     'sagan_nb.attention.SelfAttention.forward': ( 'attention.html#selfattention.forward',
-                                                                                  'sagan_nb/attention.py')}}}
+                                                                                  'sagan_nb/attention.py')},
+            'sagan_nb.losses': { 'sagan_nb.losses._as_logits': ('hinge_loss.html#_as_logits', 'sagan_nb/losses.py'),
+                                 'sagan_nb.losses.d_bce_loss': ('hinge_loss.html#d_bce_loss', 'sagan_nb/losses.py'),
+                                 'sagan_nb.losses.d_hinge_loss': ('hinge_loss.html#d_hinge_loss', 'sagan_nb/losses.py'),
+                                 'sagan_nb.losses.d_wgan_loss': ('hinge_loss.html#d_wgan_loss', 'sagan_nb/losses.py'),
+                                 'sagan_nb.losses.g_bce_loss': ('hinge_loss.html#g_bce_loss', 'sagan_nb/losses.py'),
+                                 'sagan_nb.losses.g_hinge_loss': ('hinge_loss.html#g_hinge_loss', 'sagan_nb/losses.py'),
+                                 'sagan_nb.losses.g_wgan_loss': ('hinge_loss.html#g_wgan_loss', 'sagan_nb/losses.py')}}}
