@@ -6,15 +6,15 @@
 __all__ = ['ARCH', 'PRESETS', 'feature_sizes', 'sn', 'ConditionalBatchNorm2d', 'GBlock', 'DBlock', 'Generator', 'Discriminator',
            'preset_config', 'make_models']
 
-# %% ../nbs/05_models.ipynb #3ff09404
+# %% ../nbs/05_models.ipynb #efab2d24
 import math, copy
 import torch, torch.nn as nn, torch.nn.functional as F
 from .attention import SelfAttention
 
-# %% ../nbs/05_models.ipynb #b492a7c4
+# %% ../nbs/05_models.ipynb #20b6ba4d
 from torch.nn.utils.parametrizations import spectral_norm  # switched to sagan_nb.spectral when it lands
 
-# %% ../nbs/05_models.ipynb #f8a1f56d
+# %% ../nbs/05_models.ipynb #1846a303
 ARCH = {  # resolution: G multipliers (4×4 input, then each up-block), D multipliers (each down-block), which D blocks halve the side
     32:  dict(g=(4, 4, 4, 4),               d=(4, 4, 4, 4),              d_down=(True, True, False, False)),
     64:  dict(g=(16, 8, 4, 2, 1),           d=(1, 2, 4, 8, 16),          d_down=(True, True, True, True, False)),
@@ -22,7 +22,7 @@ ARCH = {  # resolution: G multipliers (4×4 input, then each up-block), D multip
     256: dict(g=(16, 16, 8, 8, 4, 2, 1),    d=(1, 2, 4, 8, 8, 16, 16),   d_down=(True,)*6 + (False,)),
 }
 
-# %% ../nbs/05_models.ipynb #c88cae4f
+# %% ../nbs/05_models.ipynb #6fb939a3
 def feature_sizes(resolution:int # the image side R
                  )->tuple:
     "The feature-map sides where attention may go: 8, 16, …, R/2."
@@ -37,7 +37,7 @@ def _check_attn_res(resolution, attn_res):
     if bad: raise ValueError(f"attn_res {bad} not among the feature-map sizes {sizes} of a {resolution}×{resolution} model")
     return attn_res
 
-# %% ../nbs/05_models.ipynb #9115a166
+# %% ../nbs/05_models.ipynb #049a4af5
 _INITS = ("ortho", "xavier", "default")
 
 def sn(module:nn.Module, # a conv, linear or embedding layer
@@ -50,7 +50,7 @@ def sn(module:nn.Module, # a conv, linear or embedding layer
     if init != "default" and getattr(module, "bias", None) is not None: nn.init.zeros_(module.bias)
     return spectral_norm(module)
 
-# %% ../nbs/05_models.ipynb #9bdc3076
+# %% ../nbs/05_models.ipynb #73d37221
 class ConditionalBatchNorm2d(nn.Module):
     "BatchNorm whose gain 1 + γ_y and bias β_y come from SN'd class embeddings; plain affine BatchNorm when n_classes = 0."
     def __init__(self,
@@ -71,7 +71,7 @@ class ConditionalBatchNorm2d(nn.Module):
         gain = 1 + self.embed_gain(y)[:, :, None, None]             # [B, C, 1, 1]
         return gain * h + self.embed_bias(y)[:, :, None, None]
 
-# %% ../nbs/05_models.ipynb #2a39e901
+# %% ../nbs/05_models.ipynb #ff40108b
 class GBlock(nn.Module):
     "Residual up-block: (C)BN-ReLU-up2-conv3-(C)BN-ReLU-conv3, plus an upsampled 1×1 conv shortcut."
     def __init__(self,
@@ -113,7 +113,7 @@ class DBlock(nn.Module):
         s = x if self.shortcut is None else self.shortcut(x)
         return h + (F.avg_pool2d(s, 2) if self.down else s)
 
-# %% ../nbs/05_models.ipynb #43c240e3
+# %% ../nbs/05_models.ipynb #569bfffa
 def _attention(channels, variant, init):
     "A SelfAttention block initialised like the rest of the network, then spectrally normalised."
     block = SelfAttention(channels, variant=variant, sn=False)
@@ -138,7 +138,7 @@ def _check_labels(y, n_classes, batch, who):
     if y.device.type == "cpu" and len(y) and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(f"labels must lie in [0, {n_classes}), got [{y.min().item()}, {y.max().item()}]")
 
-# %% ../nbs/05_models.ipynb #370a387a
+# %% ../nbs/05_models.ipynb #d0cd387a
 class Generator(nn.Module):
     "SAGAN generator: SN linear → 4×4 → residual up-blocks with self-attention at `attn_res` → BN-ReLU-conv3 → tanh."
     def __init__(self,
@@ -177,7 +177,7 @@ class Generator(nn.Module):
         img = torch.tanh(self.conv_out(F.relu(self.bn(h))))             # [B, 3, R, R]
         return (img, attn) if return_attn else img
 
-# %% ../nbs/05_models.ipynb #66e2b853
+# %% ../nbs/05_models.ipynb #df052c33
 class Discriminator(nn.Module):
     "SAGAN discriminator: residual down-blocks with self-attention at `attn_res` → ReLU → sum pooling → SN linear (+ projection)."
     def __init__(self,
@@ -223,7 +223,7 @@ class Discriminator(nn.Module):
         if self.embed is not None: logits = logits + (self.embed(y) * h).sum(1)  # + ⟨e_y, h⟩
         return (logits, attn) if return_attn else logits
 
-# %% ../nbs/05_models.ipynb #ebc3a8fe
+# %% ../nbs/05_models.ipynb #5bc32914
 _TTUR = dict(lr_g=1e-4, lr_d=4e-4, betas=(0.0, 0.9), n_dis=1)
 PRESETS = {
     "imagenet128": dict(dataset="imagenet", resolution=128, ch=64, z_dim=128, n_classes=1000, attn_res=(64,), attn_variant="paper",
