@@ -9,13 +9,13 @@ __all__ = ['INCEPTION_WEIGHTS_FILE', 'INCEPTION_WEIGHTS_ENV', 'ASSETS', 'FACE_SE
            'FaceSegmenter', 'train_face_segmenter', 'load_face_segmenter', 'segment', 'face_part_features',
            'face_part_fd', 'eye_consistency']
 
-# %% ../nbs/07_metrics.ipynb #7015cf8c
+# %% ../nbs/07_metrics.ipynb #b1077070
 import os, math
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 
-# %% ../nbs/07_metrics.ipynb #ceff4bbb
+# %% ../nbs/07_metrics.ipynb #9c091809
 def feature_stats(features # [N, D] feature vectors, one per row (tensor or array)
                  ):
     "Mean [D] and unbiased covariance [D, D] of the rows, in float64: the Gaussian that FID fits."
@@ -26,7 +26,7 @@ def feature_stats(features # [N, D] feature vectors, one per row (tensor or arra
     xc = x - mu                                               # [N, D]
     return mu, xc.T @ xc / (x.shape[0] - 1)                   # [D], [D, D]
 
-# %% ../nbs/07_metrics.ipynb #06078b41
+# %% ../nbs/07_metrics.ipynb #e92f6996
 def _as_f64(t): return (t if torch.is_tensor(t) else torch.as_tensor(np.asarray(t))).to(torch.float64)
 
 def _sym_sqrt(S):
@@ -44,7 +44,7 @@ def _check_stats(mu1, sigma1, mu2, sigma2):
     dev = sigma1.device
     return mu1, (sigma1 + sigma1.T)/2, mu2.to(dev), ((sigma2 + sigma2.T)/2).to(dev)
 
-# %% ../nbs/07_metrics.ipynb #87da17ea
+# %% ../nbs/07_metrics.ipynb #77bd28fd
 def frechet_distance(mu1,    # [D] mean of the first Gaussian (e.g. real-image features)
                      sigma1, # [D, D] its covariance
                      mu2,    # [D] mean of the second Gaussian (e.g. generated-image features)
@@ -57,7 +57,7 @@ def frechet_distance(mu1,    # [D] mean of the first Gaussian (e.g. real-image f
     diff = mu1 - mu2
     return (diff @ diff + sigma1.trace() + sigma2.trace() - 2*tr_sqrt).item()
 
-# %% ../nbs/07_metrics.ipynb #2d082ad9
+# %% ../nbs/07_metrics.ipynb #48feb111
 def inception_score(probs_or_logits, # [N, K] class probabilities or logits, one row per image
                     splits:int=10, # number of contiguous parts; the score is averaged over them
                     logits:bool=None, # True: rows are logits; False: probabilities; None: guess from the rows
@@ -79,7 +79,7 @@ def inception_score(probs_or_logits, # [N, K] class probabilities or logits, one
     scores = torch.stack(scores)
     return scores.mean().item(), scores.std(unbiased=False).item()
 
-# %% ../nbs/07_metrics.ipynb #a19221da
+# %% ../nbs/07_metrics.ipynb #4d73a9b1
 INCEPTION_WEIGHTS_FILE = "weights-inception-2015-12-05-6726825d.pth"
 INCEPTION_WEIGHTS_ENV = "SAGAN_NB_INCEPTION_WEIGHTS"
 _TF_URL = "https://github.com/toshas/torch-fidelity/releases/download/v0.2.0/" + INCEPTION_WEIGHTS_FILE
@@ -124,7 +124,7 @@ def load_inception_state_dict(path # a .pth file
         raise ValueError(f"{path} is not torch-fidelity's Inception-v3 (no fc.weight of shape (1008, 2048))")
     return sd
 
-# %% ../nbs/07_metrics.ipynb #63a13082
+# %% ../nbs/07_metrics.ipynb #a818a4e4
 def to_uint8(images # [B, 3, H, W] uint8 in [0, 255], or float in [-1, 1]
             )->torch.Tensor:
     "Images as uint8 [0, 255], the input torch-fidelity's Inception expects: round(127.5·(x+1)) for floats in [-1, 1]."
@@ -143,7 +143,7 @@ def _batches(images, batch_size):
     else:
         for b in images: yield b[0] if isinstance(b, (tuple, list)) else b
 
-# %% ../nbs/07_metrics.ipynb #76f4e463
+# %% ../nbs/07_metrics.ipynb #49983c4e
 class InceptionFeatures:
     "torch-fidelity's 'inception-v3-compat' network (TF 2015-12-05 weights) giving '2048' pool features and 'logits_unbiased'."
     features = ("2048", "logits_unbiased")
@@ -190,7 +190,7 @@ def compute_is(images, # generated images, [N, 3, H, W] uint8/[-1,1] float, or b
     "Standard Inception Score (mean, std) from torch-fidelity's Inception 'logits_unbiased'."
     return inception_score(_extractor(extractor, weights_path, device)(images)["logits_unbiased"], splits, logits=True)
 
-# %% ../nbs/07_metrics.ipynb #8580a423
+# %% ../nbs/07_metrics.ipynb #1a6a83ab
 def _coords(x):
     "x and y coordinate channels in [-1, 1], [B, 2, H, W]."
     B, _, H, W = x.shape
@@ -222,20 +222,21 @@ class FaceSegmenter(nn.Module):
         up = F.interpolate(h4, size=h1.shape[-2:], mode="bilinear", align_corners=False)  # [B, 2w, H, W]
         return self.head(self.dec(torch.cat([up, h1], 1)))    # [B, n_parts, H, W] part logits
 
-# %% ../nbs/07_metrics.ipynb #23fa5cf7
+# %% ../nbs/07_metrics.ipynb #ed52b003
 ASSETS = Path(__file__).resolve().parent/"assets" if "__file__" in globals() else Path.cwd().parent/"sagan_nb"/"assets"
 FACE_SEGMENTER_FILE = "face_segmenter.pt"
 
 def _render(ds, n):
-    "The first n images [n, 3, R, R] and part masks [n, R, R] of a faces data set."
+    "The first n images [n, 3, R, R] and part masks [n, R, R] of a faces data set (vectorised when it has `draw`)."
+    if hasattr(ds, "draw"): return ds.draw(range(n))
     return torch.stack([ds[i][0] for i in range(n)]), torch.stack([ds.mask(i) for i in range(n)])
 
 def train_face_segmenter(resolutions=(32, 64), # train on faces at these sizes, batches alternating
-                         steps:int=400, # optimiser steps
-                         n_faces:int=256, # training faces per resolution (data seed `seed`)
-                         batch_size:int=12,
+                         steps:int=400, # optimiser steps (one-cycle learning-rate schedule)
+                         n_faces:int=1024, # training faces per resolution (data seed `seed`)
+                         batch_size:int=16,
                          width:int=16, # FaceSegmenter width
-                         lr:float=5e-3, # Adam learning rate
+                         lr:float=1e-2, # peak Adam learning rate of the one-cycle schedule
                          seed:int=0, # seeds the faces, the initialisation and the batch order
                          path=None, # save {'parts', 'width', 'state_dict', 'losses'} here when given
                          verbose:bool=True):
@@ -249,13 +250,14 @@ def train_face_segmenter(resolutions=(32, 64), # train on faces at these sizes, 
     weight = (share/share.sum()).clamp(min=1e-4).rsqrt().float()
     weight = weight/weight.mean()                              # 1/√share, mean 1
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999))
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)  # warm up, then anneal
     order = torch.Generator().manual_seed(seed)
     losses = []
     for step in range(steps):
         x, m = data[resolutions[step % len(resolutions)]]
         idx = torch.randint(len(x), (batch_size,), generator=order)
         loss = F.cross_entropy(model(x[idx]), m[idx], weight=weight)
-        opt.zero_grad(); loss.backward(); opt.step()
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         losses.append(loss.item())
         if verbose and (step % 50 == 0 or step == steps - 1): print(f"step {step:>4}: loss {loss.item():.4f}")
     model.eval()
@@ -282,7 +284,7 @@ def _segmenter(model):
     if _default_segmenter is None: _default_segmenter = load_face_segmenter()
     return _default_segmenter
 
-# %% ../nbs/07_metrics.ipynb #eec3280d
+# %% ../nbs/07_metrics.ipynb #d2d400df
 def _face_images(images):
     "[B, 3, H, W] float images in [-1, 1] (uint8 [0, 255] accepted), checked."
     if images.dim() != 4 or images.shape[1] != 3: raise ValueError(f"expected [B, 3, H, W] images, got {tuple(images.shape)}")
@@ -323,7 +325,7 @@ def face_part_fd(real, # [N, 3, H, W] real faces in [-1, 1] (or their (μ, Σ) f
     stats = [x if isinstance(x, tuple) else feature_stats(face_part_features(x, model)) for x in (real, fake)]
     return frechet_distance(*stats[0], *stats[1])
 
-# %% ../nbs/07_metrics.ipynb #648bf17f
+# %% ../nbs/07_metrics.ipynb #c3b6a982
 def _iris_colour(img, region):
     "Mean RGB [3] of the darker half of the pixels of `region` in img [3, H, W] (values in [0, 1])."
     px = img[:, region]                                       # [3, n]
@@ -340,18 +342,21 @@ def eye_consistency(images, # [B, 3, H, W] face images in [-1, 1] (or uint8)
     model = _segmenter(model); images = _face_images(images)
     parts = segment(images, model) if parts is None else parts
     names = model.parts
-    L, R_, skip = names.index("left_eye"), names.index("right_eye"), {names.index(n) for n in ("background", "hair") if n in names}
+    L, R_, bg = names.index("left_eye"), names.index("right_eye"), names.index("background")
     B, _, H, W = images.shape
     rgb = (images.cpu() + 1)/2                                # [B, 3, H, W] in [0, 1]
     ys, xs = torch.meshgrid(torch.arange(H, dtype=torch.float64), torch.arange(W, dtype=torch.float64), indexing="ij")
+    xy = torch.stack([xs, ys], -1)                            # [H, W, 2] pixel coordinates
     colour, position = torch.full((B,), float("nan")), torch.full((B,), float("nan"))
     for b in range(B):
-        left, right = parts[b] == L, parts[b] == R_
+        left, right, head = parts[b] == L, parts[b] == R_, parts[b] != bg
         if left.sum() < min_pixels or right.sum() < min_pixels: continue
-        face = torch.ones_like(left)
-        for k in skip: face &= parts[b] != k
-        axis = xs[face].mean()                                # the face's vertical axis, x = axis
-        (xl, yl), (xr, yr) = [(xs[m].mean(), ys[m].mean()) for m in (left, right)]
-        position[b] = torch.hypot(xl + xr - 2*axis, yr - yl)/W  # right eye vs the mirror image of the left one
+        pts = xy[head]                                        # [n, 2] all head pixels
+        c = pts.mean(0)                                       # a point of the symmetry axis
+        axis = torch.linalg.eigh((pts - c).T @ (pts - c))[1][:, -1]  # [2] major principal direction
+        normal = torch.stack([-axis[1], axis[0]])             # [2] unit normal of the axis
+        l, r = xy[left].mean(0), xy[right].mean(0)            # eye centroids (x, y)
+        mirrored = l - 2*((l - c) @ normal)*normal            # the left eye reflected about the axis
+        position[b] = (mirrored - r).norm()/W
         colour[b] = (_iris_colour(rgb[b], left) - _iris_colour(rgb[b], right)).norm()
     return {"colour": colour, "position": position, "found": ~colour.isnan()}
