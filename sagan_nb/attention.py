@@ -9,7 +9,7 @@ __all__ = ['SelfAttention']
 import torch, torch.nn as nn, torch.nn.functional as F
 
 # %% ../nbs/01_attention.ipynb #1ab9d9e1
-from torch.nn.utils.parametrizations import spectral_norm  # until 02_spectral_norm exports the project's own
+from .spectral import spectral_norm  # derived in 02_spectral_norm: a parametrization, so m.weight is W/σ
 
 # %% ../nbs/01_attention.ipynb #573aa16e
 _VARIANTS = ("paper", "official")

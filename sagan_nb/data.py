@@ -115,10 +115,10 @@ def draw_faces(params:list, # `face_params` dicts, one per face
     paint(_ellipse(u, v, 0.5, 0.64, px), P["skin"]*(1 - 0.16*r2), 1)
     # 4. a nose as a soft shadow (still "face") and the mouth, an ellipse bent by the smile; drawn in a window around them
     half = torch.maximum(Pf["mouth_w"], torch.full((B,), 0.045))
-    win = _window(Pf, -half, half, Pf["nose_y"] - 0.08, Pf["mouth_y"] + Pf["mouth_h"] + Pf["smile"].clamp(min=0)*Pf["mouth_w"]**2, S)
+    win = _window(Pf, -half, half, Pf["nose_y"] - 0.08, Pf["mouth_y"] + Pf["mouth_h"] + (-Pf["smile"]).clamp(min=0)*Pf["mouth_w"]**2, S)
     uw, vw, ones = u[:, win[0], win[1]], v[:, win[0], win[1]], torch.ones(1, 3, 1, 1)
     paint(0.5*_ellipse(uw, vw - P["nose_y"], 0.045, 0.08, px), P["skin"]*0.78, None, win)
-    paint(_ellipse(uw, vw - P["mouth_y"] - P["smile"]*uw*uw, P["mouth_w"], P["mouth_h"], px), P["lips"], 4, win)
+    paint(_ellipse(uw, vw - P["mouth_y"] + P["smile"]*uw*uw, P["mouth_w"], P["mouth_h"], px), P["lips"], 4, win)
     # 5. the eyes and brows, in a window around them
     top = Pf["eye_y"] - Pf["eye_h"] - Pf["brow_gap"] - Pf["brow_h"] - 1.1*Pf["eye_w"]*Pf["brow_tilt"].abs().sin()
     reach = Pf["eye_dx"] + 1.1*Pf["eye_w"] + Pf["brow_h"]
