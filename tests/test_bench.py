@@ -1,0 +1,14 @@
+"""`python -m sagan_nb.bench` as a user runs it: one JSON object with the promised figures, measured (not constant)."""
+import json, subprocess, sys
+
+def test_bench_prints_one_json_object():
+    r = subprocess.run([sys.executable, "-m", "sagan_nb.bench", "--quick", "--presets", "faces32"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads(r.stdout)                                   # the whole of stdout is one JSON object
+    assert {"device", "torch", "threads", "matmul_gflop_s", "train_img_per_s", "attention"} <= set(res)
+    assert res["train_img_per_s"]["faces32"] > 0 and res["matmul_gflop_s"] > 0
+    assert 0 < res["train"]["faces32"]["fraction_of_matmul"] < 1.5
+    for side, paths in res["attention"].items():
+        assert paths["explicit"]["ms"] > 0 and paths["sdpa"]["ms"] > 0
+        assert paths["explicit"]["peak_mib"] > paths["sdpa"]["peak_mib"], side   # the N² map costs memory

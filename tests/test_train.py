@@ -1,0 +1,130 @@
+"""sagan-train as a user runs it: --help, bad input, kill -9 and resume bit for bit, and DDP under torchrun (gloo, CPU)."""
+import os, signal, subprocess, sys, time, shutil
+from pathlib import Path
+import pytest, torch
+
+BIN = Path(sys.executable).parent
+TINY = ["--preset", "faces32", "--ch", "16", "--batch-size", "8", "--sample-every", "0", "--log-every", "5", "--no-progress"]
+
+def sagan_train(*args, **kw):
+    return subprocess.run([str(BIN/"sagan-train"), *args], capture_output=True, text=True, **kw)
+
+def weights(path):
+    ck = torch.load(path, map_location="cpu", weights_only=True)
+    return ck["step"], {f"{m}.{k}": v for m in ("G", "D", "G_ema", "opt_G", "opt_D") for k, v in _flat(ck[m]).items()}
+
+def _flat(d, prefix=""):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out.update(_flat(v, f"{prefix}{k}."))
+        elif isinstance(v, (list, tuple)): out.update(_flat(dict(enumerate(v)), f"{prefix}{k}."))
+        else: out[f"{prefix}{k}"] = v
+    return out
+
+def same(a, b):
+    assert a.keys() == b.keys()
+    return all(torch.equal(a[k], b[k]) if torch.is_tensor(a[k]) else a[k] == b[k] for k in a)
+
+def test_help_lists_the_flags():
+    r = sagan_train("--help")
+    assert r.returncode == 0
+    for flag in ("--dataset", "--data-root", "--resolution", "--steps", "--batch-size", "--out", "--device", "--resume", "--ckpt-every"):
+        assert flag in r.stdout, flag
+
+def test_bad_input_is_a_clear_error(tmp_path):
+    r = sagan_train("--preset", "nope", "--out", str(tmp_path))
+    assert r.returncode != 0 and "unknown preset" in r.stderr and "Traceback" not in r.stderr
+    r = sagan_train("--dataset", "celeba", "--data-root", str(tmp_path/"missing"), "--out", str(tmp_path))
+    assert r.returncode != 0 and "img_align_celeba" in r.stderr
+
+@pytest.mark.timeout(600)
+def test_kill_and_resume_is_bit_exact(tmp_path):
+    steps = ["--steps", "120", "--ckpt-every", "10"]
+    ref = sagan_train(*TINY, *steps, "--out", str(tmp_path/"ref"))
+    assert ref.returncode == 0, ref.stderr
+    out = tmp_path/"run"; last = out/"checkpoints"/"last.pt"
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, *steps, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 300
+    while not last.exists() and time.time() < deadline and p.poll() is None: time.sleep(0.05)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGKILL); p.wait()
+    killed_at, _ = weights(last)
+    assert 0 < killed_at < 120, f"the run was not interrupted mid-way (checkpoint at step {killed_at})"
+    res = sagan_train(*TINY, *steps, "--out", str(out), "--resume")
+    assert res.returncode == 0, res.stderr
+    assert f"resuming from step {killed_at}" in res.stdout
+    (s1, w1), (s2, w2) = weights(tmp_path/"ref"/"checkpoints"/"last.pt"), weights(last)
+    assert s1 == s2 == 120 and same(w1, w2)
+    steps_logged = [int(l.split('"step": ')[1].split(",")[0]) for l in (out/"metrics.jsonl").read_text().splitlines()]
+    assert steps_logged == sorted(set(steps_logged)), "log lines after the checkpoint must not be duplicated on resume"
+
+@pytest.mark.timeout(600)
+def test_ddp_two_processes_under_torchrun(tmp_path):
+    r = subprocess.run([str(BIN/"torchrun"), "--standalone", "--nproc_per_node=2", "--no-python", str(BIN/"sagan-train"),
+                        *TINY, "--steps", "6", "--ckpt-every", "3", "--out", str(tmp_path)],
+                       capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "x 2 process(es)" in r.stdout and r.stdout.count("sagan-train: preset") == 1   # rank 0 alone prints
+    step, w = weights(tmp_path/"checkpoints"/"last.pt")
+    assert step == 6
+
+DDP_SCRIPT = """
+import sys, torch, torch.distributed as dist
+from sagan_nb.train import Trainer
+t = Trainer(preset="faces32", ch=16, batch_size=8, steps=5, out=sys.argv[1], ckpt_every=0, sample_every=0, log_every=1, progress=False)
+t.fit()
+torch.save({"G": t.G.state_dict(), "D": t.D.state_dict(), "opt_G": t.opt_G.state_dict(), "opt_D": t.opt_D.state_dict()},
+           f"{sys.argv[1]}/rank{dist.get_rank()}.pt")
+dist.destroy_process_group()
+"""
+
+@pytest.mark.timeout(600)
+def test_ddp_ranks_hold_identical_weights(tmp_path):
+    (tmp_path/"ddp.py").write_text(DDP_SCRIPT)
+    r = subprocess.run([str(BIN/"torchrun"), "--standalone", "--nproc_per_node=2", str(tmp_path/"ddp.py"), str(tmp_path)],
+                       capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    w0 = _flat(torch.load(tmp_path/"rank0.pt", weights_only=True))
+    w1 = _flat(torch.load(tmp_path/"rank1.pt", weights_only=True))
+    assert same(w0, w1), "the two ranks' models or optimisers differ after DDP training"
+    init = _flat({"G": __import__("sagan_nb.models", fromlist=["x"]).make_models("faces32", ch=16)[0].state_dict()})
+    assert not same({k: v for k, v in w0.items() if k in init}, init), "the weights did not move"
+
+KILL_IN_SAVE = """
+import os, signal, sys, torch
+from sagan_nb import train
+real_save, calls = torch.save, [0]
+def dying_save(obj, f, *a, **k):          # the second checkpoint: write part of the file, then die like kill -9
+    calls[0] += 1
+    if calls[0] == 2:
+        real_save(obj, f, *a, **k)
+        with open(f, "r+b") as fh: fh.truncate(os.path.getsize(f) // 3)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_save(obj, f, *a, **k)
+train.torch.save = dying_save
+train.main(sys.argv[1:])
+"""
+
+def test_kill_during_checkpoint_write_keeps_the_previous_one(tmp_path):
+    (tmp_path/"kill.py").write_text(KILL_IN_SAVE)
+    out = tmp_path/"run"
+    r = subprocess.run([sys.executable, str(tmp_path/"kill.py"), *TINY, "--steps", "20", "--ckpt-every", "4", "--out", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr[-2000:])
+    assert any(p.name.endswith(".tmp") for p in (out/"checkpoints").iterdir()), "the torn write should be a temporary file"
+    step, _ = weights(out/"checkpoints"/"last.pt")           # still loadable, and it is the first checkpoint
+    assert step == 4
+    res = sagan_train(*TINY, "--steps", "8", "--ckpt-every", "4", "--out", str(out), "--resume")
+    assert res.returncode == 0 and "resuming from step 4" in res.stdout, res.stderr
+
+class _Payload:
+    def __init__(self, victim): self.victim = victim
+    def __reduce__(self): return (os.remove, (self.victim,))
+
+def test_checkpoint_with_pickled_code_is_refused(tmp_path):
+    victim = tmp_path/"victim.txt"; victim.write_text("still here")
+    (tmp_path/"checkpoints").mkdir()
+    torch.save({"step": 1, "G": _Payload(str(victim))}, tmp_path/"checkpoints"/"last.pt")
+    r = sagan_train(*TINY, "--steps", "2", "--out", str(tmp_path), "--resume")
+    assert r.returncode == 2 and "refusing to load" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert victim.exists(), "the payload ran"
