@@ -510,7 +510,7 @@ def attention_localisation(G:Generator, # the generator to measure
                            seed:int=0, # seeds the latents
                            batch_size:int=32,
                           )->dict:
-    "Per attention layer of G: the mean share of a left-eye query's attention on the right eye and on the face, with uniform baselines."
+    "Per attention layer of G: the mean share of a left-eye query's attention on the right eye, the face and the background, with uniform baselines."
     if regions not in ("segment", "mean"): raise ValueError(f"regions must be 'segment' or 'mean', got {regions!r}")
     parts, R = list(SyntheticFaces.parts), G.resolution
     P = lambda name: parts.index(name)
@@ -529,12 +529,13 @@ def attention_localisation(G:Generator, # the generator to measure
                 m = seg[b]
                 if not (m == P("left_eye")).any(): skipped += 1; continue
                 eye, right, face = (m == P("left_eye")).float(), (m == P("right_eye")).float(), torch.isin(m, torch.tensor(face_ids)).float()
+                bg = (m == P("background")).float()
             else:
-                eye, right, face = mean[P("left_eye")], mean[P("right_eye")], mean[face_ids].sum(0)
+                eye, right, face, bg = mean[P("left_eye")], mean[P("right_eye")], mean[face_ids].sum(0), mean[P("background")]
             q = _centroid(eye); used += 1
             for mp in query_maps(attn, _gammas(G), R, q, k=1, b=b):
-                acc = sums.setdefault(mp["size"], dict(right_eye=0., right_eye_uniform=0., face=0., face_uniform=0.))
-                for name, reg in (("right_eye", right), ("face", face)):
+                acc = sums.setdefault(mp["size"], dict(right_eye=0., right_eye_uniform=0., face=0., face_uniform=0., background=0., background_uniform=0.))
+                for name, reg in (("right_eye", right), ("face", face), ("background", bg)):
                     acc[name] += attention_mass(mp["beta"], reg)
                     acc[name + "_uniform"] += attention_mass(torch.full_like(mp["beta"], 1 / mp["beta"].numel()), reg)
     if not used: raise ValueError("no image had a left eye the segmenter could find; try regions='mean'")
