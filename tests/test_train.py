@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest, torch
 
 BIN = Path(sys.executable).parent
-TINY = ["--preset", "faces32", "--ch", "16", "--batch-size", "8", "--sample-every", "0", "--log-every", "5", "--no-progress"]
+TINY = ["--preset", "faces32", "--batch-size", "4", "--sample-every", "0", "--log-every", "5", "--no-progress"]
 
 def sagan_train(*args, **kw):
     return subprocess.run([str(BIN/"sagan-train"), *args], capture_output=True, text=True, **kw)
@@ -39,7 +39,7 @@ def test_bad_input_is_a_clear_error(tmp_path):
 
 @pytest.mark.timeout(600)
 def test_kill_and_resume_is_bit_exact(tmp_path):
-    steps = ["--steps", "120", "--ckpt-every", "10"]
+    steps = ["--steps", "40", "--ckpt-every", "5"]
     ref = sagan_train(*TINY, *steps, "--out", str(tmp_path/"ref"))
     assert ref.returncode == 0, ref.stderr
     out = tmp_path/"run"; last = out/"checkpoints"/"last.pt"
@@ -49,12 +49,12 @@ def test_kill_and_resume_is_bit_exact(tmp_path):
     time.sleep(0.3)
     p.send_signal(signal.SIGKILL); p.wait()
     killed_at, _ = weights(last)
-    assert 0 < killed_at < 120, f"the run was not interrupted mid-way (checkpoint at step {killed_at})"
+    assert 0 < killed_at < 40, f"the run was not interrupted mid-way (checkpoint at step {killed_at})"
     res = sagan_train(*TINY, *steps, "--out", str(out), "--resume")
     assert res.returncode == 0, res.stderr
     assert f"resuming from step {killed_at}" in res.stdout
     (s1, w1), (s2, w2) = weights(tmp_path/"ref"/"checkpoints"/"last.pt"), weights(last)
-    assert s1 == s2 == 120 and same(w1, w2)
+    assert s1 == s2 == 40 and same(w1, w2)
     steps_logged = [int(l.split('"step": ')[1].split(",")[0]) for l in (out/"metrics.jsonl").read_text().splitlines()]
     assert steps_logged == sorted(set(steps_logged)), "log lines after the checkpoint must not be duplicated on resume"
 
@@ -71,7 +71,7 @@ def test_ddp_two_processes_under_torchrun(tmp_path):
 DDP_SCRIPT = """
 import sys, torch, torch.distributed as dist
 from sagan_nb.train import Trainer
-t = Trainer(preset="faces32", ch=16, batch_size=8, steps=5, out=sys.argv[1], ckpt_every=0, sample_every=0, log_every=1, progress=False)
+t = Trainer(preset="faces32", batch_size=4, steps=5, out=sys.argv[1], ckpt_every=0, sample_every=0, log_every=1, progress=False)
 t.fit()
 torch.save({"G": t.G.state_dict(), "D": t.D.state_dict(), "opt_G": t.opt_G.state_dict(), "opt_D": t.opt_D.state_dict()},
            f"{sys.argv[1]}/rank{dist.get_rank()}.pt")
@@ -87,8 +87,10 @@ def test_ddp_ranks_hold_identical_weights(tmp_path):
     w0 = _flat(torch.load(tmp_path/"rank0.pt", weights_only=True))
     w1 = _flat(torch.load(tmp_path/"rank1.pt", weights_only=True))
     assert same(w0, w1), "the two ranks' models or optimisers differ after DDP training"
-    init = _flat({"G": __import__("sagan_nb.models", fromlist=["x"]).make_models("faces32", ch=16)[0].state_dict()})
-    assert not same({k: v for k, v in w0.items() if k in init}, init), "the weights did not move"
+    from sagan_nb.models import make_models
+    torch.manual_seed(0); G0 = make_models("faces32")[0]                  # the trainer's initial G (seed 0)
+    moved = [k for k, v in G0.state_dict().items() if k.endswith("original") and not torch.equal(v, w0[f"G.{k}"])]
+    assert moved, "G's weights did not move: the ranks may agree only because nothing trained"
 
 KILL_IN_SAVE = """
 import os, signal, sys, torch
