@@ -31,7 +31,7 @@ class TrainConfig:
     attn_res: tuple = None           # feature-map sizes with self-attention; () for none
     attn_variant: str = "paper"      # paper | official
     conditional: bool = None         # class-conditional G (cond. BN) and projection D
-    steps: int = 2000                # G steps (faces32 on a 2-core CPU: about ten minutes)
+    steps: int = 1500                # G steps (faces32 on a 2-core CPU: about eight minutes)
     batch_size: int = None           # per process
     lr_g: float = None
     lr_d: float = None
