@@ -291,9 +291,16 @@ class Trainer:
         self.step, self.fixed_z, self.fixed_y = ck["step"], ck["fixed_z"].cpu(), ck["fixed_y"].cpu()
         self._truncate_log()
 
+    def _sync_buffers(self):
+        "Under DDP, give every rank rank 0's buffers: BatchNorm's running statistics drift apart, since each rank normalises its own batches."
+        if self.world == 1: return
+        for m in (self.G, self.D) + ((self.ema.model,) if self.ema else ()):
+            for b in m.buffers(): dist.broadcast(b, 0)
+
     def save(self):
         "Atomic checkpoint to OUT/checkpoints/last.pt (rank 0), unless a loss went non-finite."
         self._check_finite()
+        self._sync_buffers()                                            # every rank then holds what the checkpoint holds
         state = self.state_dict()
         if self.is_main: save_checkpoint(state, self.ckpt_path)
         if self.world > 1: dist.barrier()
@@ -415,6 +422,7 @@ class Trainer:
                                     γ=",".join(f"{g:.3f}" for g in record["gamma"]), img_s=f"{ips:.0f}")
             if self.is_main and ((cfg.sample_every and self.step % cfg.sample_every == 0) or last): self.save_samples()
             if (cfg.ckpt_every and self.step % cfg.ckpt_every == 0) or last: self.save()
+        self._sync_buffers()
         bar.close()
         return record
 
