@@ -14,6 +14,10 @@ from .spectral import spectral_norm  # derived in 02_spectral_norm: a parametriz
 # %% ../nbs/01_attention.ipynb #573aa16e
 _VARIANTS = ("paper", "official")
 
+def _dense(t:torch.Tensor)->torch.Tensor:
+    "A row-major copy of t: stride 1 in the last dimension even when that dimension has size 1 (`.contiguous()` is a no-op there)."
+    return t.clone(memory_format=torch.contiguous_format)
+
 class SelfAttention(nn.Module):
     "SAGAN self-attention: y = x + γ·v(Σ_i β_{j,i} h(x_i)), with β_{j,·} = softmax_i(f(x_i)ᵀg(x_j)) and γ = 0 at init."
     def __init__(self,
@@ -57,7 +61,7 @@ class SelfAttention(nn.Module):
             beta = torch.softmax(q @ k.transpose(1, 2), dim=-1)  # [B, N, M]: beta[b, j, i] = β_{j,i}
             o = beta @ v                                         # [B, N, C_v]
         else:
-            q, k, v = (t.contiguous()[:, None] for t in (q, k, v))  # [B, 1 head, ·, ·]; contiguous, or SDPA falls back to the N² math path
+            q, k, v = (_dense(t)[:, None] for t in (q, k, v))       # [B, 1 head, ·, ·]; dense rows, or SDPA falls back to the N² math path
             o = F.scaled_dot_product_attention(q, k, v, scale=1.0)[:, 0]  # [B, N, C_v]
         o = self.v(o.transpose(1, 2).reshape(B, -1, H, W))       # [B, C, H, W]
         y = x + self.gamma * o
