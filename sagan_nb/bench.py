@@ -60,20 +60,28 @@ def matmul_flops(device="cpu", n=2048, repeats=5):
     a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
     return 2 * n**3 / best_time(lambda: a @ b, repeats, device=device)
 
-def bench_training(preset, steps=5, device="cpu", batch_size=None, out="/tmp/sagan_nb_bench", **kw):
+def bench_training(preset, steps=5, device="cpu", batch_size=None, out="/tmp/sagan_nb_bench", compile=False, **kw):
     "img/s, s/step and achieved FLOP/s of full training steps for a preset, fed synthetic faces at its resolution."
-    tr = Trainer(preset=preset, dataset="faces", conditional=False, steps=10**9, device=device, out=f"{out}/{preset}", ckpt_every=0, sample_every=0,
-                 log_every=0, progress=False, ema=True, **({"batch_size": batch_size} if batch_size else {}), **kw)
-    tr.train_step()                                                   # warm-up (and compile, if on)
-    with FlopCounterMode(display=False) as fc: tr.train_step()
-    flops = fc.get_total_flops()
+    tr = Trainer(preset=preset, dataset="faces", conditional=False, steps=10**9, device=device, out=f"{out}/{preset}{'_compiled' if compile else ''}",
+                 ckpt_every=0, sample_every=0, log_every=0, progress=False, ema=True, compile=compile,
+                 **({"batch_size": batch_size} if batch_size else {}), **kw)
+    t0 = time.perf_counter()
+    for _ in range(2): tr.train_step()                                # warm-up: the compiled graphs are built here
+    _sync(tr.device); warm = time.perf_counter() - t0
+    flops = None
+    if not compile:                                                   # the FLOP count needs eager ops; a compiled step does the same math
+        with FlopCounterMode(display=False) as fc: tr.train_step()
+        flops = fc.get_total_flops()
     sec = best_time(tr.train_step, repeats=steps, warmup=0, device=tr.device)
     bs = tr.cfg.batch_size * tr.cfg.n_dis
-    return {"batch_size": tr.cfg.batch_size, "s_per_step": round(sec, 4), "img_per_s": round(bs / sec, 1),
-            "gflop_per_step": round(flops / 1e9, 2), "achieved_gflop_s": round(flops / sec / 1e9, 1)}
+    r = {"batch_size": tr.cfg.batch_size, "s_per_step": round(sec, 4), "img_per_s": round(bs / sec, 1), "warmup_s": round(warm, 1)}
+    if flops: r.update(gflop_per_step=round(flops / 1e9, 2), achieved_gflop_s=round(flops / sec / 1e9, 1))
+    return r
 
 # %% ../nbs/12_bench.ipynb #fe0dbe5a
-def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False):
+def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False,
+        compile_presets=(), # presets to time again under torch.compile (warm-up includes compilation: minutes on a CPU)
+       ):
     "Every figure of the benchmark, as one dict."
     device = ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
     mm = matmul_flops(device, n=1024 if quick else 2048)
@@ -84,6 +92,11 @@ def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False):
         r = bench_training(p, steps=2 if quick else 5, device=device, batch_size=8 if quick else None)
         r["fraction_of_matmul"] = round(r["achieved_gflop_s"] * 1e9 / mm, 3)
         res["train"][p], res["train_img_per_s"][p] = r, r["img_per_s"]
+    if compile_presets: res["train_compiled"], res["compile_speedup"] = {}, {}
+    for p in compile_presets:
+        r = bench_training(p, steps=2 if quick else 5, device=device, batch_size=8 if quick else None, compile=True)
+        res["train_compiled"][p] = r
+        if p in res["train"]: res["compile_speedup"][p] = round(res["train"][p]["s_per_step"] / r["s_per_step"], 2)
     res["attention"] = bench_attention(sides=(16, 32) if quick else (16, 32, 64), device=device, repeats=2 if quick else 3)
     return res
 
@@ -92,8 +105,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m sagan_nb.bench", description="Measure sagan-nb's speed and memory; prints one JSON object.")
     ap.add_argument("--device", default="auto"); ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     ap.add_argument("--presets", default="faces32,faces64,celeba64", help="comma-separated presets for train_img_per_s")
+    ap.add_argument("--compile", default="", metavar="PRESETS", help="comma-separated presets to time again under torch.compile (e.g. faces32,faces64)")
     a = ap.parse_args(argv)
-    print(json.dumps(run(tuple(a.presets.split(",")), a.device, a.quick), indent=1))
+    comp = tuple(p for p in a.compile.split(",") if p)
+    presets = tuple(p for p in a.presets.split(",") if p)
+    from sagan_nb.models import PRESETS
+    bad = [p for p in presets + comp if p not in PRESETS]
+    if bad: ap.error(f"unknown preset(s) {bad}; choose from {sorted(PRESETS)}")
+    print(json.dumps(run(presets, a.device, a.quick, comp), indent=1))
 
 # `python -m ...` runs this file as __main__; a notebook kernel has no __file__, so the notebook does not.
 if __name__ == "__main__" and "__file__" in globals(): main()

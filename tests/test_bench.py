@@ -12,3 +12,7 @@ def test_bench_prints_one_json_object():
     for side, paths in res["attention"].items():
         assert paths["explicit"]["ms"] > 0 and paths["sdpa"]["ms"] > 0
         assert paths["explicit"]["peak_mib"] > paths["sdpa"]["peak_mib"], side   # the N² map costs memory
+
+def test_bench_rejects_an_unknown_preset():
+    r = subprocess.run([sys.executable, "-m", "sagan_nb.bench", "--presets", "faces32,nope"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "nope" in r.stderr and "faces32" in r.stderr and not r.stdout
