@@ -42,7 +42,7 @@ class TrainConfig:
     ema_decay: float = 0.999
     amp: str = "auto"                # auto (bf16 on CUDA, off on CPU) | bf16 | off
     compile: bool = False            # torch.compile G and D
-    channels_last: bool = None       # None: on for CUDA
+    channels_last: bool = None       # None: on (faster on CUDA and, measured in 12_bench, on the CPU too)
     out: str = "runs/faces32"
     ckpt_every: int = 500
     sample_every: int = 250
@@ -185,7 +185,7 @@ class Trainer:
         self.is_main = self.rank == 0
         cuda = self.device.type == "cuda"
         self.amp_dtype = torch.bfloat16 if (cfg.amp == "bf16" or (cfg.amp == "auto" and cuda)) else None
-        self.channels_last = cuda if cfg.channels_last is None else cfg.channels_last
+        self.channels_last = True if cfg.channels_last is None else cfg.channels_last
         torch.manual_seed(cfg.seed)                                       # model initialisation
         self.dataset = make_dataset(cfg.dataset, cfg.data_root, resolution=cfg.resolution, split="train")
         self.n_classes = len(getattr(self.dataset, "classes", [])) if cfg.conditional else 0
