@@ -16,3 +16,12 @@ def test_bench_prints_one_json_object():
 def test_bench_rejects_an_unknown_preset():
     r = subprocess.run([sys.executable, "-m", "sagan_nb.bench", "--presets", "faces32,nope"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "nope" in r.stderr and "faces32" in r.stderr and not r.stdout
+
+def test_bench_times_compiled_training():
+    r = subprocess.run([sys.executable, "-m", "sagan_nb.bench", "--quick", "--presets", "faces32", "--compile", "faces32"],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads(r.stdout)
+    c = res["train_compiled"]["faces32"]
+    assert c["s_per_step"] > 0 and c["warmup_s"] > 0 and "gflop_per_step" not in c
+    assert res["compile_speedup"]["faces32"] == round(res["train"]["faces32"]["s_per_step"] / c["s_per_step"], 2)

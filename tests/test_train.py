@@ -132,16 +132,18 @@ def test_checkpoint_with_pickled_code_is_refused(tmp_path):
     assert victim.exists(), "the payload ran"
 
 def test_compiled_training_matches_eager(tmp_path):
-    "`--compile` (torch.compile of G and D, inductor on the CPU) trains the same model: equal losses and weights, to float tolerance."
+    "`--compile` (torch.compile of G and D, inductor on the CPU) trains the same model as eager mode: equal losses, and the same weight updates."
     from sagan_nb.train import Trainer
+    mk = lambda name, comp: Trainer(preset="faces32", steps=3, seed=0, batch_size=8, out=tmp_path/name, compile=comp,
+                                    ckpt_every=0, sample_every=0, log_every=0, progress=False)
+    flat = lambda G: torch.cat([v.detach().float().flatten() for k, v in sorted(G.state_dict().items()) if v.is_floating_point()])
+    w_init = flat(mk("init", False).G)                                    # the same seed gives the same initial weights
     runs = {}
     for comp in (False, True):
-        tr = Trainer(preset="faces32", steps=3, seed=0, batch_size=8, out=tmp_path/f"c{int(comp)}", compile=comp,
-                     ckpt_every=0, sample_every=0, log_every=0, progress=False)
-        losses = [torch.stack(tr.train_step()) for _ in range(3)]
-        runs[comp] = torch.stack(losses), {k: v.detach().clone() for k, v in tr.G.state_dict().items()}
-    (l0, w0), (l1, w1) = runs[False], runs[True]
+        tr = mk(f"c{int(comp)}", comp)
+        losses = torch.stack([torch.stack(tr.train_step()) for _ in range(3)])
+        runs[comp] = losses, flat(tr.G) - w_init                          # [3, 2] losses, the weights' total update
+    (l0, d0), (l1, d1) = runs[False], runs[True]
     assert torch.allclose(l0, l1, rtol=1e-3, atol=1e-4), (l0, l1)
-    assert w0.keys() == w1.keys() and all(torch.allclose(w0[k].float(), w1[k].float(), atol=2e-3) for k in w0)
-    assert not torch.equal(w0["linear.parametrizations.weight.original"], Trainer(preset="faces32", steps=3, seed=0, batch_size=8,
-        out=tmp_path/"fresh", ckpt_every=0, sample_every=0, log_every=0, progress=False).G.state_dict()["linear.parametrizations.weight.original"])
+    assert d0.abs().mean() > 0                                            # training moved the weights
+    assert (d1 - d0).abs().mean() < 0.05 * d0.abs().mean(), ((d1 - d0).abs().mean(), d0.abs().mean())
