@@ -239,7 +239,7 @@ class HingeExplorer(widgets.VBox):
 # %% ../nbs/10_explorers.ipynb #bbe0c0fd
 from .models import make_models, Generator, Discriminator
 from .attention import SelfAttention
-from .train import load_checkpoint, save_checkpoint, TrainConfig, Trainer
+from .train import load_checkpoint, save_checkpoint, check_checkpoint_models, TrainConfig, Trainer
 
 ASSETS = Path(__file__).resolve().parent/"assets" if "__file__" in globals() else Path.cwd().parent/"sagan_nb"/"assets"
 DEMO_FILE = "demo_faces32.pt"
@@ -273,6 +273,7 @@ def load_models(source, # a checkpoint path, or the dict it holds
     ck = source if isinstance(source, dict) else load_checkpoint(source)
     if "config" not in ck or not ({"G", "G_ema"} & set(ck)):
         raise ValueError(f"not a sagan_nb checkpoint: it needs 'config' and 'G' or 'G_ema', has {sorted(ck)}")
+    check_checkpoint_models(ck, "the checkpoint" if isinstance(source, dict) else source)   # shapes first: a config never makes us allocate blindly
     cfg, n_classes = ck["config"], int(ck.get("n_classes", 0))
     G, D = make_models(cfg["preset"], resolution=cfg["resolution"], ch=cfg["ch"], attn_res=tuple(cfg["attn_res"]),
                        attn_variant=cfg.get("attn_variant", "paper"), n_classes=n_classes)

@@ -1,0 +1,270 @@
+"""sagan-train as a hostile user runs it: resume keeps the saved run, no non-finite checkpoint, one run per --out,
+crash-safe logs, a full disk, SIGTERM and Ctrl-C, corrupt checkpoints, and one-line errors for bad input."""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+import pytest, torch
+
+BIN = Path(sys.executable).parent
+TINY = ["--preset", "faces32", "--batch-size", "4", "--sample-every", "0", "--log-every", "1", "--no-progress"]
+
+def sagan_train(*args, **kw):
+    return subprocess.run([str(BIN/"sagan-train"), *map(str, args)], capture_output=True, text=True, **kw)
+
+def ckpt(out): return torch.load(Path(out)/"checkpoints"/"last.pt", map_location="cpu", weights_only=True)
+
+def one_line_error(r, code=2, says=()):
+    "Exit `code`, stderr is one line (after any warnings) that says each of `says`, and no traceback."
+    lines = [l for l in r.stderr.splitlines() if l.strip() and "warning:" not in l]
+    assert r.returncode == code, (r.returncode, r.stderr[-2000:])
+    assert "Traceback" not in r.stderr and len(lines) == 1, r.stderr[-2000:]
+    for s in says: assert s in lines[0], (s, lines[0])
+    return lines[0]
+
+def logged_steps(out): return [json.loads(l)["step"] for l in (Path(out)/"metrics.jsonl").read_text().splitlines()]
+
+@pytest.fixture(scope="module")
+def run4(tmp_path_factory):
+    "A finished 4-step run trained with non-default batch size and learning rate (checkpoints at 2 and 4)."
+    out = tmp_path_factory.mktemp("run4")/"out"
+    r = sagan_train(*TINY, "--lr-g", "1e-3", "--steps", 4, "--ckpt-every", 2, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+def copy_run(src, dst):
+    import shutil; shutil.copytree(src, dst); return dst
+
+# ---- 2. --resume continues the saved run ----------------------------------------------------------------
+
+def test_resume_takes_every_setting_from_the_checkpoint(run4, tmp_path):
+    out = copy_run(run4, tmp_path/"r")
+    r = sagan_train("--out", out, "--resume", "--steps", 6)
+    assert r.returncode == 0, r.stderr
+    assert "batch 4 x 1" in r.stdout and "resuming with --steps 6 (was 4)" in r.stdout, r.stdout
+    ck, cfg = ckpt(out), json.loads((out/"config.json").read_text())
+    assert ck["step"] == 6 and cfg["steps"] == 6 and cfg == ck["config"]
+    assert cfg["batch_size"] == 4 and cfg["lr_g"] == 1e-3
+    assert [g["lr"] for g in ck["opt_G"]["param_groups"]] == [cfg["lr_g"]]      # what the optimiser runs at = config.json
+    assert [g["lr"] for g in ck["opt_D"]["param_groups"]] == [cfg["lr_d"]]
+    assert logged_steps(out) == [1, 2, 3, 4, 5, 6]
+
+def test_resume_refuses_flags_that_change_the_run(run4, tmp_path):
+    out = copy_run(run4, tmp_path/"r")
+    r = sagan_train("--out", out, "--resume", "--no-ema")
+    one_line_error(r, says=["--ema (saved True, given False)"])
+    r = sagan_train("--out", out, "--resume", "--preset", "faces64", "--resolution", 64, "--ch", 16, "--attn-res", "32")
+    one_line_error(r, says=["--preset (saved faces32, given faces64)", "--resolution (saved 32, given 64)",
+                            "--ch (saved 8, given 16)", "--attn-res (saved (16,), given (32,))"])
+    r = sagan_train("--out", out, "--resume", "--lr-g", "2e-4", "--batch-size", 32)
+    one_line_error(r, says=["--batch-size (saved 4, given 32)", "--lr-g (saved 0.001, given 0.0002)"])
+    assert ckpt(out)["step"] == 4                                              # nothing was touched
+
+def test_resume_below_the_checkpoint_step_says_so(run4, tmp_path):
+    out = copy_run(run4, tmp_path/"r")
+    one_line_error(sagan_train("--out", out, "--resume", "--steps", 2), says=["at step 4, past --steps 2"])
+    r = sagan_train("--out", out, "--resume")                                  # already done: nothing to do, not "D None"
+    assert r.returncode == 0 and "nothing to do" in r.stdout and "None" not in r.stdout, r.stdout
+
+# ---- 3. no non-finite checkpoint --------------------------------------------------------------------------
+
+def test_exploding_run_writes_no_checkpoint(tmp_path):
+    r = sagan_train(*TINY, "--lr-g", "1e15", "--lr-d", "1e15", "--ckpt-every", 1, "--steps", 4, "--out", tmp_path)
+    line = one_line_error(r, code=3, says=["NaN or Inf", "no checkpoint was written before"])
+    assert "last good state is" not in line
+    assert not (tmp_path/"checkpoints"/"last.pt").exists()
+
+def test_nan_after_a_good_checkpoint_names_it(tmp_path):
+    "Train 2 good steps, then poison G: the message names the step-2 checkpoint, which stays finite."
+    script = tmp_path/"poison.py"
+    script.write_text("import sys, torch\nfrom sagan_nb import train\n"
+                      "orig = train.Trainer.train_step\n"
+                      "def step(self):\n"
+                      "    if self.step == 2:\n"
+                      "        with torch.no_grad(): next(self.G.parameters()).fill_(float('inf'))\n"
+                      "    return orig(self)\n"
+                      "train.Trainer.train_step = step\ntrain.main(sys.argv[1:])\n")
+    out = tmp_path/"out"
+    r = subprocess.run([sys.executable, str(script), *TINY, "--steps", "4", "--ckpt-every", "2", "--out", str(out)],
+                       capture_output=True, text=True)
+    one_line_error(r, code=3, says=[f"the last good state is {out/'checkpoints'/'last.pt'} (step 2)"])
+    from sagan_nb.train import nonfinite
+    ck = ckpt(out); assert ck["step"] == 2 and nonfinite(ck) == []
+
+# ---- 4. one run per --out -----------------------------------------------------------------------------------
+
+def test_second_run_on_a_busy_out_is_refused(tmp_path):
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, "--steps", "100000", "--ckpt-every", "0", "--out", str(tmp_path)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while not (tmp_path/"metrics.jsonl").exists() and time.time() < deadline: time.sleep(0.1)
+        r = sagan_train(*TINY, "--steps", 2, "--out", tmp_path)
+        one_line_error(r, says=[f"in use by process {p.pid}", "sagan-train"])
+        r = sagan_train("--out", tmp_path, "--resume")
+        one_line_error(r, says=[f"in use by process {p.pid}"])
+    finally: p.kill(); p.wait()
+
+def test_fresh_run_never_appends_to_a_stale_log(tmp_path):
+    (tmp_path/"metrics.jsonl").write_text('{"step": 7, "loss_d": 9.0}\n')      # an earlier run that saved no checkpoint
+    r = sagan_train(*TINY, "--steps", 2, "--out", tmp_path)
+    assert r.returncode == 0 and "metrics.jsonl.old" in r.stderr, r.stderr
+    assert logged_steps(tmp_path) == [1, 2]
+    assert (tmp_path/"metrics.jsonl.old").read_text() == '{"step": 7, "loss_d": 9.0}\n'
+
+# ---- 5. crash-safe logs --------------------------------------------------------------------------------------
+
+def test_resume_drops_a_torn_last_log_line(run4, tmp_path):
+    out = copy_run(run4, tmp_path/"r")
+    with open(out/"metrics.jsonl", "a") as f: f.write('{"step": 5, "loss_d": 1.2, "loss_')
+    r = sagan_train("--out", out, "--resume", "--steps", 5)
+    assert r.returncode == 0, r.stderr
+    assert "warning" in r.stderr and str(out/"metrics.jsonl") in r.stderr and "torn" in r.stderr, r.stderr
+    assert logged_steps(out) == [1, 2, 3, 4, 5]
+
+FULL_DISK = """
+import os, sys
+from pathlib import Path
+from sagan_nb import train
+out, where = Path(sys.argv[1]), sys.argv[2]
+if where == "checkpoint":                  # the checkpoint's temporary file is a link to /dev/full: writes fail with ENOSPC
+    os.symlink("/dev/full", out/"checkpoints"/f".last.pt.{os.getpid()}.tmp")
+else:                                      # metrics.jsonl becomes a link to /dev/full once training starts
+    fit = train.Trainer.fit
+    def fit_on_full_disk(self):
+        self.log_path.unlink(); os.symlink("/dev/full", self.log_path); return fit(self)
+    train.Trainer.fit = fit_on_full_disk
+train.main(["--out", str(out), "--resume", "--steps", "6"])
+"""
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full to make a real ENOSPC")
+@pytest.mark.parametrize("where", ["checkpoint", "log"])
+def test_full_disk_is_one_line_and_keeps_the_checkpoint(run4, tmp_path, where):
+    out = copy_run(run4, tmp_path/"r")
+    (tmp_path/"full.py").write_text(FULL_DISK)
+    r = subprocess.run([sys.executable, str(tmp_path/"full.py"), str(out), where], capture_output=True, text=True)
+    path = out/"checkpoints"/"last.pt" if where == "checkpoint" else out/"metrics.jsonl"
+    one_line_error(r, code=4, says=["no space left on device", str(path)])
+    assert ckpt(out)["step"] == 4                                              # the previous checkpoint is intact
+    assert not [p for p in (out/"checkpoints").iterdir() if p.name != "last.pt"], "no temporary file is left behind"
+
+# ---- 6. preemption ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_checkpoints_and_prints_the_resume_command(tmp_path, sig, code):
+    out = tmp_path/"out"
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, "--steps", "100000", "--ckpt-every", "0", "--out", str(out)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while (not (out/"metrics.jsonl").exists() or len(logged_steps(out)) < 2) and time.time() < deadline: time.sleep(0.05)
+    p.send_signal(sig)
+    stdout, stderr = p.communicate(timeout=120)
+    assert p.returncode == code, (p.returncode, stderr[-2000:])
+    step = ckpt(out)["step"]
+    assert step >= 2 and logged_steps(out)[-1] == step                         # nothing after the last checkpoint is lost
+    cmd = stderr.split("Resume with: ")[1].strip().split()
+    assert cmd == ["sagan-train", "--out", str(out), "--resume"], stderr
+    r = sagan_train(*cmd[1:], "--steps", step + 1)
+    assert r.returncode == 0 and f"resuming from step {step}" in r.stdout, r.stderr
+    assert ckpt(out)["step"] == step + 1
+
+# ---- 7. corrupt checkpoints -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def corrupt_runs(run4, tmp_path):
+    good = (run4/"checkpoints"/"last.pt").read_bytes()
+    runs = {}
+    for name, data in {"truncated": good[:len(good) // 2], "zero-byte": b"", "random": os.urandom(len(good))}.items():
+        out = tmp_path/name; (out/"checkpoints").mkdir(parents=True)
+        (out/"checkpoints"/"last.pt").write_bytes(data); runs[name] = out
+    return runs
+
+def test_corrupt_checkpoints_are_one_line_errors(corrupt_runs):
+    from sagan_nb.explorers import load_models
+    for name, out in corrupt_runs.items():
+        path = out/"checkpoints"/"last.pt"
+        line = one_line_error(sagan_train("--out", out, "--resume"), says=[str(path), "is corrupt or not a checkpoint"])
+        assert "weights_only=False" not in line, name
+        with pytest.raises(ValueError, match="is corrupt or not a checkpoint") as e: load_models(path)
+        assert "weights_only" not in str(e.value)
+
+class _Payload:
+    def __init__(self, victim): self.victim = victim
+    def __reduce__(self): return (os.remove, (self.victim,))
+
+def test_malicious_checkpoint_keeps_torch_reason(tmp_path):
+    victim = tmp_path/"victim.txt"; victim.write_text("still here")
+    (tmp_path/"checkpoints").mkdir()
+    torch.save({"step": 1, "G": _Payload(str(victim))}, tmp_path/"checkpoints"/"last.pt")
+    line = one_line_error(sagan_train("--out", tmp_path, "--resume"), says=["refusing to load", "GLOBAL", "remove"])
+    assert "weights_only=False" not in line and victim.exists()
+    from sagan_nb.explorers import load_models
+    with pytest.raises(ValueError, match="GLOBAL"): load_models(tmp_path/"checkpoints"/"last.pt")
+
+LIMITED = ("import resource, sys\n"
+           "resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))\n"   # 8 GiB: a failed check dies here, not the machine
+           "from sagan_nb import train, explorers\n"
+           "if sys.argv[1] == 'train': train.main(sys.argv[2:])\n"
+           "try: explorers.load_models(sys.argv[2])\n"
+           "except ValueError as e: sys.exit(f'load_models: {e}')\n")
+
+def test_checkpoint_claiming_a_huge_model_is_rejected_before_allocation(run4, tmp_path):
+    "Its config says ch=400000 (about 10^14 parameters); its tensors are the real small model's."
+    ck = ckpt(run4); ck["config"]["ch"] = 400000
+    out = tmp_path/"huge"; (out/"checkpoints").mkdir(parents=True)
+    torch.save(ck, out/"checkpoints"/"last.pt")
+    r = subprocess.run([sys.executable, "-c", LIMITED, "train", "--out", str(out), "--resume"], capture_output=True, text=True)
+    one_line_error(r, says=["does not match its own config", "ch=400000"])
+    r = subprocess.run([sys.executable, "-c", LIMITED, "explorer", str(out/"checkpoints"/"last.pt")], capture_output=True, text=True)
+    one_line_error(r, code=1, says=["load_models:", "does not match its own config"])
+
+# ---- 8. one-line errors for bad input ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args,says", [
+    (["--device", "tpu"], "--device must be"),
+    (["--device", "mps"], "--device must be"),
+    (["--attn-res", "foo"], "--attn-res"),
+    (["--num-workers", "-1"], "--num-workers must be"),
+    (["--seed", "-1"], "--seed must be"),
+    (["--ch", "3"], "--ch 3"),
+    (["--steps", "ten"], "--steps"),
+], ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_bad_flags_are_one_line_errors(tmp_path, args, says):
+    one_line_error(sagan_train(*TINY, *args, "--steps", 2, "--out", tmp_path/"o") if "--steps" not in args
+                   else sagan_train(*TINY, *args, "--out", tmp_path/"o"), says=[says])
+
+def test_out_that_cannot_be_written(tmp_path):
+    f = tmp_path/"file"; f.write_text("x")
+    one_line_error(sagan_train(*TINY, "--steps", 2, "--out", f), says=["is a file, not a folder"])
+    one_line_error(sagan_train(*TINY, "--steps", 2, "--out", f/"sub"), says=["cannot write to --out"])
+    one_line_error(sagan_train(*TINY, "--steps", 2, "--out", "/proc/sagan-nb-test"), says=["cannot write to --out"])
+
+def test_folder_without_readable_images(tmp_path):
+    imgs = tmp_path/"imgs"; imgs.mkdir()
+    for i in range(3): (imgs/f"{i}.jpg").write_bytes(b"not a jpeg")
+    one_line_error(sagan_train(*TINY, "--dataset", "folder", "--data-root", imgs, "--steps", 2, "--out", tmp_path/"o"),
+                   says=["--data-root", "none of the 3 image files could be read"])
+
+def _png_folder(d, n):
+    from PIL import Image
+    d.mkdir(parents=True)
+    for i in range(n): Image.new("RGB", (32, 32), (i * 5 % 255, 80, 160)).save(d/f"{i:03d}.png")
+    return d
+
+def test_fid_every_without_a_validation_split_fails_at_start_up(tmp_path):
+    imgs = _png_folder(tmp_path/"imgs", 8)
+    t0 = time.time()
+    one_line_error(sagan_train(*TINY, "--dataset", "folder", "--data-root", imgs, "--fid-every", 2, "--steps", 50,
+                               "--out", tmp_path/"o"), says=["--fid-every", "validation split", "no valid/ subfolder"])
+    assert not (tmp_path/"o"/"metrics.jsonl").exists(), "training started before the error"
+
+def test_data_set_that_changed_under_a_run(tmp_path):
+    big, small = _png_folder(tmp_path/"big", 40), _png_folder(tmp_path/"small", 8)
+    out = tmp_path/"o"
+    r = sagan_train(*TINY, "--dataset", "folder", "--data-root", big, "--steps", 6, "--ckpt-every", 6, "--out", out)
+    assert r.returncode == 0, r.stderr
+    one_line_error(sagan_train("--out", out, "--resume", "--steps", 8, "--data-root", small),
+                   says=["does not fit this data set", "the data set or the batch size changed"])
+
+def test_progress_bar_labels_the_gammas(tmp_path):
+    r = sagan_train("--preset", "faces32", "--batch-size", 4, "--sample-every", 0, "--steps", 3, "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "γ_G=" in r.stdout and "γ_D=" in r.stdout, r.stdout[-500:]
