@@ -408,9 +408,9 @@ def _setup(self:Trainer, cfg:TrainConfig, given:dict):
         missing = {"step", "G", "D", "opt_G", "opt_D", "rng", "data", "config"} - set(ck)
         if missing: raise ValueError(f"{self.run.ckpt_path} is not a sagan-train checkpoint (it lacks {sorted(missing)})")
         cfg, self.resume_changes = resume_config(ck["config"], given, out=self.run.path)
-        check_checkpoint_models(ck, self.run.ckpt_path, asdict(cfg))    # before anything the config asks for is allocated
         if cfg.steps < ck["step"]:
             raise ValueError(f"{self.run.ckpt_path} is at step {ck['step']}, past --steps {cfg.steps}: pass a larger --steps to train further")
+        check_checkpoint_models(ck, self.run.ckpt_path, asdict(cfg))    # before anything the config asks for is allocated
     elif self.run.ckpt_path.exists():                                     # never overwrite a run by accident
         raise ValueError(f"{self.run.path} already holds a run (checkpoint {self.run.ckpt_path}); pass --resume to continue it, "
                          f"or choose another --out")
