@@ -186,9 +186,7 @@ def test_corrupt_checkpoints_are_one_line_errors(corrupt_runs):
         with pytest.raises(ValueError, match="is corrupt or not a checkpoint") as e: load_models(path)
         assert "weights_only" not in str(e.value)
 
-class _Payload:
-    def __init__(self, victim): self.victim = victim
-    def __reduce__(self): return (os.remove, (self.victim,))
+from test_train import _Payload                                            # unpickling it deletes a file
 
 def test_malicious_checkpoint_keeps_torch_reason(tmp_path):
     victim = tmp_path/"victim.txt"; victim.write_text("still here")
