@@ -9,7 +9,7 @@ __all__ = ['best_time', 'peak_memory', 'bench_attention', 'matmul_flops', 'bench
 import argparse, json, platform, sys, time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
-from .attention import SelfAttention
+from .attention import SelfAttention, cpu_profile
 from .train import Trainer
 
 # %% ../nbs/12_bench.ipynb #9cbd22c1
@@ -32,8 +32,7 @@ def peak_memory(fn, device="cpu"):
         torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(device); start = torch.cuda.memory_allocated(device)
         fn(); torch.cuda.synchronize()
         return torch.cuda.max_memory_allocated(device) - start
-    from torch.profiler import profile, ProfilerActivity
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof: fn()
+    with cpu_profile(profile_memory=True) as prof: fn()
     # allocations are the *self* memory of the op that made them (aten::empty, ...), frees are "[memory]" events
     events = sorted((e.time_range.start, e.self_cpu_memory_usage) for e in prof.events() if e.self_cpu_memory_usage)
     live = peak = 0
