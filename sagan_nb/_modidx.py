@@ -312,5 +312,6 @@ d = { 'settings': { 'branch': 'main',
                                 'sagan_nb.train.main': ('training.html#main', 'sagan_nb/train.py'),
                                 'sagan_nb.train.model_shapes': ('training.html#model_shapes', 'sagan_nb/train.py'),
                                 'sagan_nb.train.nonfinite': ('training.html#nonfinite', 'sagan_nb/train.py'),
+                                'sagan_nb.train.patch': ('training.html#patch', 'sagan_nb/train.py'),
                                 'sagan_nb.train.resume_config': ('training.html#resume_config', 'sagan_nb/train.py'),
                                 'sagan_nb.train.save_checkpoint': ('training.html#save_checkpoint', 'sagan_nb/train.py')}}}

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest, torch
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--preset", "faces32", "--batch-size", "4", "--sample-every", "0", "--log-every", "5", "--no-progress"]
 
 def sagan_train(*args, **kw):
@@ -187,3 +188,18 @@ def test_training_check_rejects_a_halved_learning_rate(tmp_path, eager_run, halv
     assert not same, gap
     model = "G" if halved == "lr_g" else "D"
     assert gap["losses"] > TRAINING_TOL["losses"] and gap[model] > TRAINING_TOL[model], gap   # each of the two rejects it alone
+
+BARE = """
+import sys
+for name in ("fastcore", "ipywidgets", "IPython", "scipy", "torch_fidelity", "nbdev", "papermill"):
+    sys.modules[name] = None                                   # importing any of these now raises ImportError
+from sagan_nb import train, bench
+train.main(sys.argv[1:])
+"""
+
+def test_trainer_needs_only_torch_and_the_plotting_basics(tmp_path):
+    "tools/gpu_check.sh promises that torch, torchvision, numpy, pillow, matplotlib and tqdm are enough to train."
+    r = subprocess.run([sys.executable, "-c", BARE, *TINY, "--steps", "2", "--ckpt-every", "2", "--sample-every", "2",
+                        "--out", str(tmp_path)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path/"checkpoints"/"last.pt").exists() and (tmp_path/"samples"/"attention_last.png").exists()
