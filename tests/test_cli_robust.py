@@ -266,3 +266,63 @@ def test_progress_bar_labels_the_gammas(tmp_path):
     r = sagan_train("--preset", "faces32", "--batch-size", 4, "--sample-every", 0, "--steps", 3, "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     assert "γ_G=" in r.stdout and "γ_D=" in r.stdout, r.stdout[-500:]
+
+# ---- found by a hostile-user review: run folders, checkpoint contents, logs, memory ------------------------------
+
+def test_run_folder_parts_that_cannot_be_written(tmp_path):
+    out = tmp_path/"a"; out.mkdir(); (out/"checkpoints").write_text("a file where a folder belongs")
+    one_line_error(sagan_train(*TINY, "--steps", 2, "--out", out), says=["cannot write to --out", "checkpoints"])
+    out = tmp_path/"b"; (out/"config.json").mkdir(parents=True)        # fails at the first write, before any step
+    one_line_error(sagan_train(*TINY, "--steps", 2, "--out", out), code=4, says=["cannot write", "config.json"])
+    one_line_error(sagan_train(*TINY, "--steps", 2, "--out", ""), says=["--out must name a folder"])
+
+def _damaged(run4, tmp_path, name, damage):
+    ck = ckpt(run4); damage(ck)
+    out = tmp_path/name; (out/"checkpoints").mkdir(parents=True)
+    torch.save(ck, out/"checkpoints"/"last.pt")
+    return out
+
+@pytest.mark.parametrize("name,damage", [
+    ("config-str", lambda ck: ck.update(config="x")),
+    ("attn-res-int", lambda ck: ck["config"].update(attn_res=16)),
+    ("ch-text", lambda ck: ck["config"].update(ch="x")),
+    ("step-text", lambda ck: ck.update(step="x")),
+    ("G-text", lambda ck: ck.update(G="x")),
+    ("opt-shape", lambda ck: ck["opt_G"]["state"][0].update(exp_avg=torch.zeros(3))),
+    ("rng-text", lambda ck: ck["rng"].update(torch="x")),
+    ("no-fixed-z", lambda ck: ck.pop("fixed_z")),
+])
+def test_checkpoint_with_damaged_contents(run4, tmp_path, name, damage):
+    out = _damaged(run4, tmp_path, name, damage)
+    path = out/"checkpoints"/"last.pt"
+    line = one_line_error(sagan_train("--out", out, "--resume", "--steps", 6), says=[str(path)])
+    assert "corrupt" in line or "not a sagan-train checkpoint" in line, line
+
+def test_resume_drops_log_lines_that_are_not_records(run4, tmp_path):
+    out = copy_run(run4, tmp_path/"r")
+    with open(out/"metrics.jsonl", "ab") as f: f.write(b'5\n{"step": "x"}\n\xff\xfe\n')
+    r = sagan_train("--out", out, "--resume", "--steps", 5)
+    assert r.returncode == 0 and r.stderr.count("dropped line") == 3, r.stderr
+    assert logged_steps(out) == [1, 2, 3, 4, 5]
+
+def test_fid_samples_beyond_the_validation_split(tmp_path):
+    one_line_error(sagan_train(*TINY, "--fid-every", 1, "--fid-samples", 12000, "--steps", 2, "--out", tmp_path),
+                   says=["--fid-samples 12000 is more than the 10000 images"])
+
+def test_out_of_memory_is_one_line(tmp_path):
+    script = ("import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))\n"
+              "from sagan_nb import train\ntrain.main(sys.argv[1:])\n")
+    r = subprocess.run([sys.executable, "-c", script, *TINY, "--ch", "100000", "--attn-res", "none", "--steps", "2",
+                        "--out", str(tmp_path)], capture_output=True, text=True)
+    one_line_error(r, says=["out of memory", "--batch-size or --ch"])
+
+def test_second_ctrl_c_stops_at_once_in_one_line(tmp_path):
+    out = tmp_path/"out"
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, "--batch-size", "32", "--steps", "100000", "--ckpt-every", "2",
+                          "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while (not (out/"metrics.jsonl").exists() or len(logged_steps(out)) < 3) and time.time() < deadline: time.sleep(0.05)
+    p.send_signal(signal.SIGINT); time.sleep(0.05); p.send_signal(signal.SIGINT)
+    _, stderr = p.communicate(timeout=120)
+    p.stderr = stderr
+    one_line_error(subprocess.CompletedProcess(p.args, p.returncode, "", stderr), code=130, says=["sagan-train --out"])
