@@ -69,6 +69,20 @@ class TrainConfig:
 # %% ../nbs/08_training.ipynb #b2df605f
 def _flag(name): return "--" + name.replace("_", "-")
 
+_INTS = ("resolution", "ch", "steps", "batch_size", "n_dis", "ckpt_every", "sample_every", "log_every", "fid_every", "fid_samples", "seed", "num_workers")
+_FLOATS = ("lr_g", "lr_d", "beta1", "beta2", "ema_decay")
+
+def _typed(c:TrainConfig):
+    "Numbers given as text (from a script or a JSON file) become numbers; anything else that is not one is refused."
+    for k in _INTS + _FLOATS:
+        v = getattr(c, k)
+        if v is None: continue
+        try: n = (int if k in _INTS else float)(v.strip() if isinstance(v, str) else v)
+        except (TypeError, ValueError): n = None
+        if isinstance(v, bool) or n is None or (k in _INTS and n != v and not isinstance(v, str)) or (k in _FLOATS and not math.isfinite(n)):
+            raise ValueError(f"{_flag(k)} must be {'an integer' if k in _INTS else 'a finite number'}, got {v!r}")
+        setattr(c, k, n)
+
 @patch
 def resolved(self:TrainConfig):
     "A copy with every `None` filled from the preset, and the values checked (a `ValueError` names the flag)."
@@ -79,6 +93,7 @@ def resolved(self:TrainConfig):
     if c.beta1 is None: c.beta1 = float(p["betas"][0])
     if c.beta2 is None: c.beta2 = float(p["betas"][1])
     if c.conditional is None: c.conditional = p.get("n_classes", 0) > 0
+    _typed(c)
     if c.resolution not in RESOLUTIONS: raise ValueError(f"--resolution must be one of {RESOLUTIONS}, got {c.resolution!r}")
     try: c.attn_res = _check_attn_res(c.resolution, set(c.attn_res))  # sorted, each size once
     except (TypeError, ValueError) as e: raise ValueError(f"--attn-res {c.attn_res!r}: {e}") from None
@@ -209,6 +224,7 @@ class RunFolder:
     def __init__(self, path, writer:bool=True): # writer: this process writes (rank 0 under DDP)
         self.path, self.writer, self._lock = Path(path), writer, None
         if self.path.exists() and not self.path.is_dir(): raise ValueError(f"--out {self.path} is a file, not a folder")
+        self.created = writer and not self.path.exists()
         if not writer: return
         try:
             for d in (self.path, self.path/"checkpoints", self.path/"samples"): d.mkdir(parents=True, exist_ok=True)
@@ -237,6 +253,16 @@ def lock(self:RunFolder):
 def release(self:RunFolder):
     "Let go of the lock (closing the file drops the flock)."
     if self._lock is not None: self._lock.close(); self._lock = None
+
+@patch
+def discard(self:RunFolder):
+    "Release, and remove the folder again if this object created it and nothing was written into it (a run that failed to start)."
+    self.release()
+    if not self.created: return
+    (self.path/".lock").unlink(missing_ok=True)
+    for d in (self.path/"checkpoints", self.path/"samples", self.path):
+        try: d.rmdir()                                                   # only ever removes empty folders
+        except OSError: return
 
 # %% ../nbs/08_training.ipynb #178981a5
 @patch
@@ -413,9 +439,11 @@ class Trainer:
         base = cfg or TrainConfig()
         given = {**_explicit(base), **overrides}                        # for the resume contract
         cfg = dataclasses.replace(base, **overrides).resolved()
+        if cfg.resume and not Path(cfg.out).exists():                    # nothing to resume: create nothing
+            raise FileNotFoundError(f"no checkpoint at {Path(cfg.out)/'checkpoints'/'last.pt'}: nothing to resume")
         self.run = RunFolder(cfg.out, writer=int(os.environ.get("RANK", "0")) == 0)   # checks --out, takes the lock
         try: self._setup(cfg, given)
-        except BaseException: self.run.release(); raise
+        except BaseException: self.run.discard(); raise
 
     out = property(lambda self: self.run.path)
     ckpt_path = property(lambda self: self.run.ckpt_path)
@@ -456,6 +484,7 @@ def _setup(self:Trainer, cfg:TrainConfig, given:dict):
 def _setup_data(self:Trainer):
     cfg = self.cfg
     self.dataset = make_dataset(cfg.dataset, cfg.data_root, resolution=cfg.resolution, split="train")
+    if cfg.dataset == "faces" and cfg.data_root and self.is_main: _warn("--data-root is not used: the synthetic faces are drawn, not read")
     if cfg.dataset != "faces":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")                              # one error below, not a warning per bad file

@@ -326,3 +326,9 @@ def test_second_ctrl_c_stops_at_once_in_one_line(tmp_path):
     _, stderr = p.communicate(timeout=120)
     p.stderr = stderr
     one_line_error(subprocess.CompletedProcess(p.args, p.returncode, "", stderr), code=130, says=["sagan-train --out"])
+
+def test_a_run_that_fails_to_start_leaves_no_folder(tmp_path):
+    one_line_error(sagan_train("--out", tmp_path/"never", "--resume"), says=["no checkpoint at", "nothing to resume"])
+    one_line_error(sagan_train(*TINY, "--dataset", "folder", "--data-root", tmp_path/"missing", "--steps", 2,
+                               "--out", tmp_path/"new"), says=["no such folder"])
+    assert not (tmp_path/"never").exists() and not (tmp_path/"new").exists()
