@@ -1,5 +1,5 @@
 """sagan-train as a user runs it: --help, bad input, kill -9 and resume bit for bit, DDP under torchrun (gloo, CPU), and --compile against eager."""
-import os, signal, subprocess, sys, time, shutil
+import os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
 
