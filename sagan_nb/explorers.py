@@ -6,8 +6,8 @@
 __all__ = ['PER_LOGIT_LOSSES', 'ASSETS', 'DEMO_FILE', 'DEMO_ENV', 'to_uint8', 'upscale', 'png_bytes', 'QueryPicker', 'mark_query',
            'fig_png', 'power_iteration_trace', 'sn_spectrum', 'plot_sn_spectrum', 'SpectralNormExplorer', 'loss_curves',
            'plot_loss_curves', 'HingeExplorer', 'demo_checkpoint_path', 'slim_checkpoint', 'load_models', 'train_demo',
-           'panel_maps', 'g_attention', 'd_attention', 'render_overlay', 'make_latent', 'AttentionExplorer', 'ttur_run',
-           'plot_ttur', 'TTURExplorer']
+           'panel_maps', 'g_attention', 'd_attention', 'colour_strip', 'render_overlay', 'make_latent',
+           'AttentionExplorer', 'ttur_run', 'plot_ttur', 'TTURExplorer']
 
 # %% ../nbs/10_explorers.ipynb #97aca7d2
 import io, math, os, time
@@ -336,6 +336,12 @@ def d_attention(D:Discriminator, x:torch.Tensor, # image [1, 3, R, R] in [-1, 1]
     return logit[0].item(), panel_maps(attn, _gammas(D), D.resolution, query, k)
 
 # %% ../nbs/10_explorers.ipynb #573a5978
+def colour_strip(width:int=160, height:int=12)->np.ndarray:
+    "The overlays' colour scale as an [height, width, 3] uint8 strip: magma from 0 (left) to the panel's largest β (right)."
+    import matplotlib
+    ramp = matplotlib.colormaps["magma"](np.linspace(0, 1, width))[:, :3] * 255          # [width, 3]
+    return np.broadcast_to(ramp.round().astype(np.uint8), (height, width, 3)).copy()
+
 def render_overlay(img, # image [3, R, R] in [-1, 1]
                    heat:torch.Tensor, # [R, R] attention weights
                    query:tuple, # (row, col) query pixel
@@ -411,13 +417,15 @@ class AttentionExplorer(widgets.VBox):
         eye = default_queries(self.info.get("dataset") or "faces", R)["left eye"]          # open on an eye query, as the seed's figure
         self.picker = QueryPicker(grid=grid, px=R * self.scale, value=tuple(int(v * grid / R) for v in eye))
         self.caption = widgets.HTML()
+        self.colour_bar = widgets.HBox([widgets.HTML("<small>β: 0&nbsp;</small>"), widgets.Image(value=png_bytes(colour_strip()), format="png"),
+                                        widgets.HTML("<small>&nbsp;each panel's largest β (printed above it)</small>")])
         self.g_images = [widgets.Image(format="png") for _ in G.attn_res]
         self.g_labels = [widgets.HTML() for _ in G.attn_res]
         g_panels = []
         for im, lab in zip(self.g_images, self.g_labels):
             box = widgets.VBox([lab, im]); box.add_class("sagan-layer-g"); g_panels.append(box)
         controls = widgets.VBox([self.seed, self.klass, self.truncation, self.nudge, self.topk])
-        parts = [widgets.HTML(f"<b>G</b>: {self._describe()}"), widgets.HBox([controls, self.picker]), self.caption, widgets.HBox(g_panels)]
+        parts = [widgets.HTML(f"<b>G</b>: {self._describe()}"), widgets.HBox([controls, self.picker]), self.caption, self.colour_bar, widgets.HBox(g_panels)]
         self.d_images, self.d_labels = [], []
         if D is not None:
             self._real = None
@@ -474,7 +482,8 @@ class AttentionExplorer(widgets.VBox):
 
     def _label(self, who, m):
         keys = ", ".join(f"({r},{c}) {v:.3f}" for r, c, v in m["topk"])
-        return f"{who} attention at {m['size']}×{m['size']}, γ = {m['gamma']:+.3f}<br><small>top-{len(m['topk'])} keys (row, col) β: {keys}</small>"
+        return (f"{who} attention at {m['size']}×{m['size']}, γ = {m['gamma']:+.3f}, largest β {m['beta'].max():.3f}"
+                f"<br><small>top-{len(m['topk'])} keys (row, col) β: {keys}</small>")
 
     def update(self, change=None):
         st, s = self.state(), self.scale
