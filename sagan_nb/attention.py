@@ -13,31 +13,39 @@ from .spectral import spectral_norm  # derived in 02_spectral_norm: a parametriz
 
 # %% ../nbs/01_attention.ipynb #573aa16e
 _VARIANTS = ("paper", "official")
+_SCORES = ("dot", "cosine", "similarity")
 
 def _dense(t:torch.Tensor)->torch.Tensor:
     "A row-major copy of t: stride 1 in the last dimension even when that dimension has size 1 (`.contiguous()` is a no-op there)."
     return t.clone(memory_format=torch.contiguous_format)
 
 class SelfAttention(nn.Module):
-    "SAGAN self-attention: y = x + γ·v(Σ_i β_{j,i} h(x_i)), with β_{j,·} = softmax_i(f(x_i)ᵀg(x_j)) and γ = 0 at init."
+    "SAGAN self-attention: y = x + γ·v(Σ_i β_{j,i} h(x_i)), with β_{j,·} = softmax_i(s_ij), s_ij = f(x_i)ᵀg(x_j), and γ = 0 at init."
     def __init__(self,
                  channels:int, # C, the channels of the input feature map (a multiple of 8)
                  variant:str="paper", # "paper": h is C→C/8, no pooling; "official": the authors' code, h is C→C/2 and keys/values are 2×2 max-pooled
                  sn:bool=True, # spectrally normalise f, g, h and v
+                 scores:str="dot", # "dot": the paper's f(x_i)ᵀg(x_j); "cosine": τ·cos(f(x_i), g(x_j)); "similarity": g is f, τ·cos(f(x_i), f(x_j))
+                 tau:float=10.0, # τ, the temperature of the cosine scores (unused by "dot")
                 ):
         super().__init__()
         if variant not in _VARIANTS: raise ValueError(f"variant must be one of {_VARIANTS}, got {variant!r}")
+        if scores not in _SCORES: raise ValueError(f"scores must be one of {_SCORES}, got {scores!r}")
         if channels < 8 or channels % 8: raise ValueError(f"channels must be a positive multiple of 8, got {channels}")
-        self.variant, self.channels = variant, channels
+        self.variant, self.channels, self.scores, self.tau = variant, channels, scores, float(tau)
         c_qk = channels // 8
         c_v = c_qk if variant == "paper" else channels // 2
         self.f = nn.Conv2d(channels, c_qk, 1, bias=False)     # keys    f(x_i)
-        self.g = nn.Conv2d(channels, c_qk, 1, bias=False)     # queries g(x_j)
+        self.g = self.f if scores == "similarity" else nn.Conv2d(channels, c_qk, 1, bias=False)   # queries g(x_j)
         self.h = nn.Conv2d(channels, c_v, 1, bias=False)      # values  h(x_i)
         self.v = nn.Conv2d(c_v, channels, 1, bias=False)      # output  W_v
         self.gamma = nn.Parameter(torch.zeros(()))
         if sn:
-            for name in "fghv": spectral_norm(getattr(self, name))
+            for m in self.projections(): spectral_norm(m)
+
+    def projections(self)->list:
+        "The distinct convs of the block: f, g, h, v (g is f itself when scores='similarity')."
+        return list(dict.fromkeys([self.f, self.g, self.h, self.v]))
 
     def _qkv(self, x):
         "Queries [B, N, C/8], keys [B, M, C/8] and values [B, M, C_v], M = N (paper) or N/4 (official)."
@@ -46,8 +54,9 @@ class SelfAttention(nn.Module):
             if x.shape[-1] % 2 or x.shape[-2] % 2:
                 raise ValueError(f"the official variant max-pools 2×2: height and width must be even, got {tuple(x.shape[-2:])}")
             keys, vals = F.max_pool2d(keys, 2), F.max_pool2d(vals, 2)  # [B, ·, H/2, W/2]
-        q = self.g(x).flatten(2).transpose(1, 2)                # [B, N, C/8]
-        return q, keys.flatten(2).transpose(1, 2), vals.flatten(2).transpose(1, 2)
+        q, k = self.g(x).flatten(2).transpose(1, 2), keys.flatten(2).transpose(1, 2)   # [B, N, C/8], [B, M, C/8]
+        if self.scores != "dot": q, k = self.tau * F.normalize(q, dim=-1), F.normalize(k, dim=-1)   # then qᵀk = τ·cos
+        return q, k, vals.flatten(2).transpose(1, 2)
 
     def forward(self,
                 x:torch.Tensor, # feature map [B, C, H, W]
@@ -67,7 +76,7 @@ class SelfAttention(nn.Module):
         y = x + self.gamma * o
         return (y, beta) if return_attn else y
 
-    def extra_repr(self): return f"channels={self.channels}, variant={self.variant!r}"
+    def extra_repr(self): return f"channels={self.channels}, variant={self.variant!r}, scores={self.scores!r}" + (f", tau={self.tau}" if self.scores != "dot" else "")
 
 # %% ../nbs/01_attention.ipynb #8d2f5a61
 def cpu_profile(**kwargs): # passed on to `torch.profiler.profile`, e.g. `profile_memory=True`

@@ -277,7 +277,8 @@ def load_models(source, # a checkpoint path, or the dict it holds
     check_checkpoint_models(ck, "the checkpoint" if isinstance(source, dict) else source)   # shapes first: a config never makes us allocate blindly
     cfg, n_classes = ck["config"], int(ck.get("n_classes", 0))
     G, D = make_models(cfg["preset"], resolution=cfg["resolution"], ch=cfg["ch"], attn_res=tuple(cfg["attn_res"]),
-                       attn_variant=cfg.get("attn_variant", "paper"), n_classes=n_classes)
+                       attn_variant=cfg.get("attn_variant", "paper"),
+                       attn_scores=cfg.get("attn_scores", "dot"), n_classes=n_classes)
     which = "G_ema" if "G_ema" in ck else "G"
     G.load_state_dict(ck[which])
     if "D" in ck: D.load_state_dict(ck["D"])

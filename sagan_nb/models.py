@@ -114,10 +114,10 @@ class DBlock(nn.Module):
         return h + (F.avg_pool2d(s, 2) if self.down else s)
 
 # %% ../nbs/05_models.ipynb #569bfffa
-def _attention(channels, variant, init):
+def _attention(channels, variant, init, scores="dot"):
     "A SelfAttention block initialised like the rest of the network, then spectrally normalised."
-    block = SelfAttention(channels, variant=variant, sn=False)
-    for name in "fghv": sn(getattr(block, name), init)
+    block = SelfAttention(channels, variant=variant, sn=False, scores=scores)
+    for m in block.projections(): sn(m, init)                           # g is f itself with scores="similarity"
     return block
 
 def _run_attention(blocks, key, h, return_attn, attn):
@@ -148,6 +148,7 @@ class Generator(nn.Module):
                  n_classes:int=0, # > 0: class-conditional BatchNorm
                  attn_res:tuple=None, # feature-map sides with self-attention; () for none; None: (R/2,)
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
+                 attn_scores:str="dot", # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
         super().__init__()
@@ -158,7 +159,7 @@ class Generator(nn.Module):
         self.block_sizes = tuple(8 * 2**k for k in range(len(widths) - 1))       # each up-block's output side
         self.linear = sn(nn.Linear(z_dim, 4 * 4 * widths[0]), init)
         self.blocks = nn.ModuleList(GBlock(a, b, n_classes, init) for a, b in zip(widths[:-1], widths[1:]))
-        self.attn = nn.ModuleDict({str(s): _attention(widths[k + 1], attn_variant, init)
+        self.attn = nn.ModuleDict({str(s): _attention(widths[k + 1], attn_variant, init, attn_scores)
                                    for k, s in enumerate(self.block_sizes) if s in attn_res})
         self.bn = nn.BatchNorm2d(widths[-1])
         self.conv_out = sn(nn.Conv2d(widths[-1], 3, 3, padding=1), init)
@@ -186,6 +187,7 @@ class Discriminator(nn.Module):
                  n_classes:int=0, # > 0: projection term ⟨embed(y), h⟩
                  attn_res:tuple=None, # feature-map sides with self-attention; () for none; None: (R/2,)
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
+                 attn_scores:str="dot", # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
         super().__init__()
@@ -202,7 +204,7 @@ class Discriminator(nn.Module):
         self.attn, self._attn_after = nn.ModuleDict(), {}
         for k, s in enumerate(sizes):
             if s in attn_res and str(s) not in self.attn:               # after the first block of that side
-                self.attn[str(s)], self._attn_after[k] = _attention(widths[k], attn_variant, init), str(s)
+                self.attn[str(s)], self._attn_after[k] = _attention(widths[k], attn_variant, init, attn_scores), str(s)
         self.linear = sn(nn.Linear(widths[-1], 1), init)
         self.embed = sn(nn.Embedding(n_classes, widths[-1]), init) if n_classes else None
 
@@ -239,7 +241,7 @@ PRESETS = {
     "faces32":     dict(dataset="faces", resolution=32, ch=8, z_dim=128, n_classes=0, attn_res=(16,), attn_variant="paper",
                         batch_size=32, **_FAST_TTUR, note="synthetic faces at 32: the CPU default, trains in minutes; TTUR rates doubled for short runs"),
 }
-_MODEL_KEYS = ("resolution", "ch", "z_dim", "n_classes", "attn_res", "attn_variant", "init")
+_MODEL_KEYS = ("resolution", "ch", "z_dim", "n_classes", "attn_res", "attn_variant", "attn_scores", "init")
 
 def preset_config(name:str # a key of PRESETS
                  )->dict:
@@ -248,7 +250,7 @@ def preset_config(name:str # a key of PRESETS
     return copy.deepcopy(PRESETS[name])
 
 def make_models(preset:str, # a key of PRESETS
-                **overrides, # model arguments that replace the preset's (resolution, ch, z_dim, n_classes, attn_res, attn_variant, init); None keeps the preset's
+                **overrides, # model arguments that replace the preset's (resolution, ch, z_dim, n_classes, attn_res, attn_variant, attn_scores, init); None keeps the preset's
                ):
     "The preset's (Generator, Discriminator), with `overrides` applied."
     cfg = preset_config(preset)

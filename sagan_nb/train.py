@@ -41,6 +41,7 @@ class TrainConfig:
     ch: int = None                   # channel width of G and D
     attn_res: tuple = None           # feature-map sizes with self-attention; () for none
     attn_variant: str = "paper"      # paper | official
+    attn_scores: str = None          # dot (the paper's) | cosine | similarity (preset's by default; see 01_attention)
     conditional: bool = None         # class-conditional G (cond. BN) and projection D
     steps: int = 1500                # G steps (faces32 on a 2-core CPU: about eight minutes)
     batch_size: int = None           # per process
@@ -93,6 +94,7 @@ def resolved(self:TrainConfig):
     if c.beta1 is None: c.beta1 = float(p["betas"][0])
     if c.beta2 is None: c.beta2 = float(p["betas"][1])
     if c.conditional is None: c.conditional = p.get("n_classes", 0) > 0
+    if c.attn_scores is None: c.attn_scores = p.get("attn_scores", "dot")
     _typed(c)
     if c.resolution not in RESOLUTIONS: raise ValueError(f"--resolution must be one of {RESOLUTIONS}, got {c.resolution!r}")
     try: c.attn_res = _check_attn_res(c.resolution, set(c.attn_res))  # sorted, each size once
@@ -107,6 +109,7 @@ def resolved(self:TrainConfig):
     if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", str(c.device)): raise ValueError(f"--device must be auto, cpu, cuda or cuda:N, got {c.device!r}")
     if c.amp not in ("auto", "bf16", "off"): raise ValueError(f"--amp must be auto, bf16 or off, got {c.amp!r}")
     if c.attn_variant not in ("paper", "official"): raise ValueError(f"--attn-variant must be paper or official, got {c.attn_variant!r}")
+    if c.attn_scores not in ("dot", "cosine", "similarity"): raise ValueError(f"--attn-scores must be dot, cosine or similarity, got {c.attn_scores!r}")
     for k in ("lr_g", "lr_d"):
         if not float(getattr(c, k)) > 0: raise ValueError(f"{_flag(k)} must be positive, got {getattr(c, k)}")
     for k in ("beta1", "beta2"):
@@ -201,7 +204,8 @@ def check_checkpoint_models(ck:dict, path, config:dict=None):
     "Raise a `ValueError` naming `path` unless the G, G_ema and D state dicts in `ck` have the shapes its config describes."
     c = config or ck["config"]
     want_G, want_D = model_shapes(c["preset"], int(ck.get("n_classes", 0)), resolution=c["resolution"], ch=c["ch"],
-                                  attn_res=tuple(c["attn_res"]), attn_variant=c.get("attn_variant", "paper"))
+                                  attn_res=tuple(c["attn_res"]), attn_variant=c.get("attn_variant", "paper"),
+                                  attn_scores=c.get("attn_scores", "dot"))
     for name, want in (("G", want_G), ("G_ema", want_G), ("D", want_D)):
         if name not in ck: continue
         if not isinstance(ck[name], dict): raise ValueError(f"{path} is corrupt: its {name} is a {type(ck[name]).__name__}, not a state dict")
@@ -306,7 +310,7 @@ def write_config(self:RunFolder, cfg:TrainConfig):
     if self.writer: atomic_write(self.config_path, json.dumps(asdict(cfg), indent=1).encode())
 
 # %% ../nbs/08_training.ipynb #dc1f7bd6
-RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "conditional", "batch_size",
+RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "attn_scores", "conditional", "batch_size",
                 "lr_g", "lr_d", "beta1", "beta2", "n_dis", "ema", "ema_decay", "seed")
 RESUME_CHANGES = ("steps", "data_root", "ckpt_every", "sample_every", "log_every", "fid_every", "fid_samples",
                   "device", "num_workers", "amp", "compile", "channels_last", "progress")
@@ -320,6 +324,7 @@ def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> 
     "(config, changes) of a resumed run: the checkpoint's `saved` config, with the explicitly `given` settings that may change."
     known = {f.name for f in fields(TrainConfig)}
     if not isinstance(saved, dict): raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
+    saved = {"attn_scores": "dot", **saved} if isinstance(saved, dict) else saved     # runs saved before attn_scores existed used the paper's
     try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()   # the saved run, as it was
     except (TypeError, ValueError) as e: raise ValueError(f"{source} is corrupt: its config does not check ({e})") from None
     differ = [k for k in RUN_SETTINGS if k in given and given[k] is not None and not _same(k, given[k], getattr(cfg, k))]
@@ -459,7 +464,7 @@ def _setup_models(self:Trainer):
     self.channels_last = True if cfg.channels_last is None else cfg.channels_last
     torch.manual_seed(cfg.seed)                                          # model initialisation
     try: G, D = make_models(cfg.preset, resolution=cfg.resolution, ch=cfg.ch, attn_res=cfg.attn_res,
-                            attn_variant=cfg.attn_variant, n_classes=self.n_classes)
+                            attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores, n_classes=self.n_classes)
     except ValueError as e:
         if "multiple of 8" not in str(e): raise
         raise ValueError(f"--ch {cfg.ch} is too narrow for attention at {cfg.attn_res}: {e} (f and g map C → C/8); "
