@@ -50,6 +50,7 @@ class TrainConfig:
     beta1: float = None
     beta2: float = None
     n_dis: int = None                # D steps per G step
+    lr_decay: str = None             # none | linear: both learning rates fall linearly to 0 at --steps (preset's by default)
     ema: bool = True
     ema_decay: float = 0.999
     amp: str = "auto"                # auto (bf16 on CUDA, off on CPU) | bf16 | off
@@ -95,6 +96,7 @@ def resolved(self:TrainConfig):
     if c.beta2 is None: c.beta2 = float(p["betas"][1])
     if c.conditional is None: c.conditional = p.get("n_classes", 0) > 0
     if c.attn_scores is None: c.attn_scores = p.get("attn_scores", "dot")
+    if c.lr_decay is None: c.lr_decay = p.get("lr_decay", "none")
     _typed(c)
     if c.resolution not in RESOLUTIONS: raise ValueError(f"--resolution must be one of {RESOLUTIONS}, got {c.resolution!r}")
     try: c.attn_res = _check_attn_res(c.resolution, set(c.attn_res))  # sorted, each size once
@@ -110,6 +112,7 @@ def resolved(self:TrainConfig):
     if c.amp not in ("auto", "bf16", "off"): raise ValueError(f"--amp must be auto, bf16 or off, got {c.amp!r}")
     if c.attn_variant not in ("paper", "official"): raise ValueError(f"--attn-variant must be paper or official, got {c.attn_variant!r}")
     if c.attn_scores not in ("dot", "cosine", "similarity"): raise ValueError(f"--attn-scores must be dot, cosine or similarity, got {c.attn_scores!r}")
+    if c.lr_decay not in ("none", "linear"): raise ValueError(f"--lr-decay must be none or linear, got {c.lr_decay!r}")
     for k in ("lr_g", "lr_d"):
         if not float(getattr(c, k)) > 0: raise ValueError(f"{_flag(k)} must be positive, got {getattr(c, k)}")
     for k in ("beta1", "beta2"):
@@ -311,7 +314,7 @@ def write_config(self:RunFolder, cfg:TrainConfig):
 
 # %% ../nbs/08_training.ipynb #dc1f7bd6
 RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "attn_scores", "conditional", "batch_size",
-                "lr_g", "lr_d", "beta1", "beta2", "n_dis", "ema", "ema_decay", "seed")
+                "lr_g", "lr_d", "beta1", "beta2", "n_dis", "lr_decay", "ema", "ema_decay", "seed")
 RESUME_CHANGES = ("steps", "data_root", "ckpt_every", "sample_every", "log_every", "fid_every", "fid_samples",
                   "device", "num_workers", "amp", "compile", "channels_last", "progress")
 
@@ -324,7 +327,7 @@ def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> 
     "(config, changes) of a resumed run: the checkpoint's `saved` config, with the explicitly `given` settings that may change."
     known = {f.name for f in fields(TrainConfig)}
     if not isinstance(saved, dict): raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
-    saved = {"attn_scores": "dot", **saved} if isinstance(saved, dict) else saved     # runs saved before attn_scores existed used the paper's
+    saved = {"attn_scores": "dot", "lr_decay": "none", **saved}                       # runs saved before these settings existed used these
     try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()   # the saved run, as it was
     except (TypeError, ValueError) as e: raise ValueError(f"{source} is corrupt: its config does not check ({e})") from None
     differ = [k for k in RUN_SETTINGS if k in given and given[k] is not None and not _same(k, given[k], getattr(cfg, k))]
@@ -501,9 +504,18 @@ def _to_device(self:Trainer, x):
 
 # %% ../nbs/08_training.ipynb #5324942c
 @patch
+def _schedule_lr(self:Trainer):
+    "With --lr-decay linear, the learning rates of step t (counted from 0) are the configured ones × (1 − t/steps)."
+    if self.cfg.lr_decay != "linear": return
+    frac = max(0.0, 1 - self.step / self.cfg.steps)
+    for opt, lr in ((self.opt_G, self.cfg.lr_g), (self.opt_D, self.cfg.lr_d)):
+        for group in opt.param_groups: group["lr"] = lr * frac
+
+@patch
 def train_step(self:Trainer):
     "n_dis D steps, then one G step and the EMA update; returns the losses as tensors (no sync)."
     B = self.cfg.batch_size
+    self._schedule_lr()
     for _ in range(self.cfg.n_dis):
         real, y_real = next(self.stream)
         real, y_real = self._to_device(real), (y_real.to(self.device) if self.n_classes else None)

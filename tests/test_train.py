@@ -203,3 +203,26 @@ def test_trainer_needs_only_torch_and_the_plotting_basics(tmp_path):
                         "--out", str(tmp_path)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 0, r.stderr[-3000:]
     assert (tmp_path/"checkpoints"/"last.pt").exists() and (tmp_path/"samples"/"attention_last.png").exists()
+
+
+def test_linear_lr_decay_follows_the_step(tmp_path):
+    "With --lr-decay linear, step t trains at lr × (1 − t/steps): by hand for steps = 4."
+    from sagan_nb.train import Trainer
+    t = Trainer(preset="faces32", steps=4, batch_size=4, out=str(tmp_path/"run"), lr_decay="linear", progress=False,
+                sample_every=0, ckpt_every=0, log_every=0, num_workers=0)
+    seen = []
+    for _ in range(4):
+        t.train_step()                                          # trains step t.step, then counts it
+        seen.append((t.opt_G.param_groups[0]["lr"], t.opt_D.param_groups[0]["lr"]))
+    for k, (lr_g, lr_d) in enumerate(seen):
+        assert lr_g == pytest.approx(t.cfg.lr_g * (1 - k / 4)) and lr_d == pytest.approx(t.cfg.lr_d * (1 - k / 4))
+
+
+def test_a_config_saved_before_the_new_settings_resumes_as_it_trained():
+    "Runs saved before attn_scores and lr_decay existed used the paper's dot scores and a constant rate, whatever the preset says now."
+    from dataclasses import asdict
+    from sagan_nb.train import TrainConfig, resume_config
+    saved = asdict(TrainConfig(steps=40).resolved())
+    for k in ("attn_scores", "lr_decay"): saved.pop(k)
+    cfg, _ = resume_config(saved, {})
+    assert (cfg.attn_scores, cfg.lr_decay) == ("dot", "none")

@@ -13,6 +13,16 @@ def _skip(src):
     "Cells marked `#| hide` (or the export cell) stay out of the README."
     return bool(re.search(r"^#\|\s*(hide|export|exporti|default_exp)\b", src, re.M))
 
+INCLUDE = re.compile(r"^<!-- include (\S+) -->$", re.M)
+
+def _include(md):
+    "A line `<!-- include results/x.md -->` becomes that file's text, so README's tables come from the results files the notebooks write."
+    def text(m):
+        p = ROOT/m.group(1)
+        if not p.is_file(): raise SystemExit(f"README includes {m.group(1)}, which does not exist: run the notebook that writes it")
+        return f"{m.group(0)}\n{p.read_text(encoding='utf-8').strip()}"
+    return INCLUDE.sub(text, md)
+
 def render(nb_path=ROOT/"nbs"/"index.ipynb"):
     "Markdown of the README: markdown cells as they are, visible code cells as python blocks."
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
@@ -20,7 +30,7 @@ def render(nb_path=ROOT/"nbs"/"index.ipynb"):
     for cell in nb["cells"]:
         src = "".join(cell["source"]).strip("\n")
         if not src or _skip(src): continue
-        if cell["cell_type"] == "markdown": parts.append(src)
+        if cell["cell_type"] == "markdown": parts.append(_include(src))
         elif cell["cell_type"] == "code":
             src = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
             if src: parts.append(f"```python\n{src}\n```")

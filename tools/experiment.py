@@ -1,0 +1,73 @@
+"""One recorded experiment on the synthetic faces: train with sagan-train's settings, measure, append to results/experiments.jsonl.
+
+    python tools/experiment.py NAME [--seed S] [--threads T] [any sagan-train flag, e.g. --attn-scores similarity --steps 1500]
+    python tools/experiment.py NAME --measure-only OUT   # (re)measure the run already in OUT (its checkpoints/last.pt)
+
+Each record holds the settings, the training time (with the thread count: compare times only between runs on the same
+machine and load), and the measures the README's main job targets: sample spread against real faces, the face-part FD
+on 512 faces, and sagan_nb.attention_maps.measure_attention for every attention layer of G and D (256 faces).
+"""
+import argparse, json, os, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT/"results"/"experiments.jsonl"
+
+
+def mean_pair_distance(x):
+    "Mean L2 distance between all pairs of images (flattened)."
+    import torch
+    x = x.flatten(1).double(); n = len(x)
+    return float(torch.cdist(x, x).sum() / (n * (n - 1)))
+
+
+def measure(G, D, seed=123, n=512):
+    "Sample spread (fake / real pairwise distance), FPD on n faces, and the attention measures."
+    import torch
+    from sagan_nb.data import make_dataset
+    from sagan_nb.metrics import face_part_fd
+    from sagan_nb.attention_maps import measure_attention
+    G.eval()
+    with torch.no_grad():
+        z = torch.randn(n, G.z_dim, generator=torch.Generator().manual_seed(seed))
+        fake = torch.cat([G(zb).float() for zb in z.split(64)])
+    real = make_dataset("faces", resolution=G.resolution, split="valid").batch(list(range(n)))[0].float()
+    out = dict(spread=round(mean_pair_distance(fake[:256]) / mean_pair_distance(real[:256]), 4),
+               fpd=round(float(face_part_fd(real, fake)), 4))
+    if G.attn_res:
+        rep = measure_attention(G, 256, D=D, seed=seed)
+        out["attention"] = {k: ({m: round(v, 4) for m, v in d.items()} if isinstance(d, dict) else d) for k, d in rep.items()}
+    return out
+
+
+def main(argv=sys.argv[1:]):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("name"); ap.add_argument("--seed", type=int, default=0); ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--measure-only", metavar="OUT", default=None)
+    ap.add_argument("--note", default="", help="what the run tests, in a few words")
+    args, train_flags = ap.parse_known_args(argv)
+    if args.threads: os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    import torch
+    if args.threads: torch.set_num_threads(args.threads)
+    from sagan_nb.train import main as train_main, load_checkpoint
+    from sagan_nb.explorers import load_models
+    out = args.measure_only or str(ROOT/"runs"/"experiments"/args.name)
+    secs = None
+    if not args.measure_only:
+        t0 = time.perf_counter()
+        rc = train_main(["--out", out, "--seed", str(args.seed), "--no-progress", *train_flags])
+        secs = round(time.perf_counter() - t0, 1)
+        if rc: return rc
+    ck = Path(out)/"checkpoints"/"last.pt"
+    G, D, info = load_models(ck)
+    cfg = load_checkpoint(ck)["config"]
+    rec = dict(name=args.name, note=args.note, seed=cfg.get("seed"), step=info["step"], flags=train_flags, seconds=secs,
+               threads=torch.get_num_threads(), config={k: cfg.get(k) for k in ("preset", "ch", "attn_res", "attn_scores", "batch_size",
+               "lr_g", "lr_d", "beta1", "beta2", "n_dis", "ema", "steps")}, **measure(G, D))
+    RESULTS.parent.mkdir(exist_ok=True)
+    with open(RESULTS, "a") as f: f.write(json.dumps(rec) + "\n")
+    print(json.dumps(rec))
+    return 0
+
+
+if __name__ == "__main__": sys.exit(main())
