@@ -26,7 +26,7 @@ class SelfAttention(nn.Module):
                  variant:str="paper", # "paper": h is C→C/8, no pooling; "official": the authors' code, h is C→C/2 and keys/values are 2×2 max-pooled
                  sn:bool=True, # spectrally normalise f, g, h and v
                  scores:str="dot", # "dot": the paper's f(x_i)ᵀg(x_j); "cosine": τ·cos(f(x_i), g(x_j)); "similarity": g is f, τ·cos(f(x_i), f(x_j))
-                 tau:float=10.0, # τ, the temperature of the cosine scores (unused by "dot")
+                 tau:float=20.0, # τ, the temperature of the cosine scores (unused by "dot")
                 ):
         super().__init__()
         if variant not in _VARIANTS: raise ValueError(f"variant must be one of {_VARIANTS}, got {variant!r}")

@@ -40,11 +40,23 @@ def measure(G, D, seed=123, n=512):
     return out
 
 
+def save_figures(out, name):
+    "Copy the run's last sample grid and attention figure next to the results, as results/experiments/NAME_{samples,attention}.png."
+    import shutil
+    dest = RESULTS.parent/"experiments"; dest.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for src, kind in (("last.png", "samples"), ("attention_last.png", "attention")):
+        if (out/"samples"/src).exists():
+            shutil.copy(out/"samples"/src, dest/f"{name}_{kind}.png"); saved.append(f"results/experiments/{name}_{kind}.png")
+    return saved
+
+
 def main(argv=sys.argv[1:]):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("name"); ap.add_argument("--seed", type=int, default=0); ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--measure-only", metavar="OUT", default=None)
     ap.add_argument("--note", default="", help="what the run tests, in a few words")
+    ap.add_argument("--seconds", type=float, default=None, help="with --measure-only: the training time, measured by the caller")
     args, train_flags = ap.parse_known_args(argv)
     if args.threads: os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import torch
@@ -52,7 +64,7 @@ def main(argv=sys.argv[1:]):
     from sagan_nb.train import main as train_main, load_checkpoint
     from sagan_nb.explorers import load_models
     out = args.measure_only or str(ROOT/"runs"/"experiments"/args.name)
-    secs = None
+    secs = args.seconds
     if not args.measure_only:
         t0 = time.perf_counter()
         rc = train_main(["--out", out, "--seed", str(args.seed), "--no-progress", *train_flags])
@@ -64,6 +76,7 @@ def main(argv=sys.argv[1:]):
     rec = dict(name=args.name, note=args.note, seed=cfg.get("seed"), step=info["step"], flags=train_flags, seconds=secs,
                threads=torch.get_num_threads(), config={k: cfg.get(k) for k in ("preset", "ch", "attn_res", "attn_scores", "batch_size",
                "lr_g", "lr_d", "beta1", "beta2", "n_dis", "ema", "steps")}, **measure(G, D))
+    rec["figures"] = save_figures(Path(out), args.name)
     RESULTS.parent.mkdir(exist_ok=True)
     with open(RESULTS, "a") as f: f.write(json.dumps(rec) + "\n")
     print(json.dumps(rec))
