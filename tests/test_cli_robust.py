@@ -24,9 +24,9 @@ def logged_steps(out): return [json.loads(l)["step"] for l in (Path(out)/"metric
 
 @pytest.fixture(scope="module")
 def run4(tmp_path_factory):
-    "A finished 4-step run trained with non-default batch size and learning rate (checkpoints at 2 and 4)."
+    "A finished 4-step run trained with non-default batch size and learning rate, at constant rates (checkpoints at 2 and 4)."
     out = tmp_path_factory.mktemp("run4")/"out"
-    r = sagan_train(*TINY, "--lr-g", "1e-3", "--steps", 4, "--ckpt-every", 2, "--out", out)
+    r = sagan_train(*TINY, "--lr-g", "1e-3", "--lr-decay", "none", "--steps", 4, "--ckpt-every", 2, "--out", out)
     assert r.returncode == 0, r.stderr
     return out
 
