@@ -104,6 +104,7 @@ def test_click_on_attention_explorer_changes_it(lab, tmp_path):
             before_face = picker_img.get_attribute("src")
 
             # click ON the image, a fifth of the way in from its top-left corner: the transparent buttons over it take the click
+            picker_img.scroll_into_view_if_needed(); time.sleep(0.3)     # the overlay above may have scrolled the face out of view
             box = picker_img.bounding_box()
             page.mouse.click(box["x"] + 0.2 * box["width"], box["y"] + 0.2 * box["height"])
             page.wait_for_function("([el, old]) => el.getAttribute('src') !== old && el.complete && el.naturalWidth > 0",
