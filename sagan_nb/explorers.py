@@ -477,9 +477,10 @@ class AttentionExplorer(widgets.VBox):
         masks = part_masks(st["img"][None])                                 # [1, P, R, R] from the segmenter
         m = st["g_maps"][-1]
         mass, uniform = part_shares(m["beta"][None, None], masks)           # [1, 1, P], [1, P]
-        x = {p: float(mass[0, 0, k] / uniform[0, k]) if uniform[0, k] > 0 else float("nan") for k, p in enumerate(PARTS)}
-        return (f"In G's {m['size']}×{m['size']} layer this query puts {x['right_eye']:.1f}× the uniform share on the right eye, "
-                f"{x['left_eye']:.1f}× on the left eye, {x['mouth']:.1f}× on the mouth and {x['background']:.1f}× on the background.")
+        x = {p: f"{float(mass[0, 0, k] / uniform[0, k]):.1f}×" if uniform[0, k] > 0 else "– (not found on this face)"
+             for k, p in enumerate(PARTS)}
+        return (f"In G's {m['size']}×{m['size']} layer this query puts {x['right_eye']} the uniform share on the right eye, "
+                f"{x['left_eye']} on the left eye, {x['mouth']} on the mouth and {x['background']} on the background.")
 
     def _label(self, who, m):
         keys = ", ".join(f"({r},{c}) {v:.3f}" for r, c, v in m["topk"])
