@@ -19,6 +19,7 @@ def _dense(t:torch.Tensor)->torch.Tensor:
     "A row-major copy of t: stride 1 in the last dimension even when that dimension has size 1 (`.contiguous()` is a no-op there)."
     return t.clone(memory_format=torch.contiguous_format)
 
+# %% ../nbs/01_attention.ipynb #63eb0f85
 class SelfAttention(nn.Module):
     "SAGAN self-attention: y = x + γ·v(Σ_i β_{j,i} h(x_i)), with β_{j,·} = softmax_i(s_ij), s_ij = f(x_i)ᵀg(x_j), and γ = 0 at init."
     def __init__(self,
@@ -47,36 +48,43 @@ class SelfAttention(nn.Module):
         "The distinct convs of the block: f, g, h, v (g is f itself when scores='similarity')."
         return list(dict.fromkeys([self.f, self.g, self.h, self.v]))
 
-    def _qkv(self, x):
-        "Queries [B, N, C/8], keys [B, M, C/8] and values [B, M, C_v], M = N (paper) or N/4 (official)."
-        keys, vals = self.f(x), self.h(x)                       # [B, C/8, H, W], [B, C_v, H, W]
-        if self.variant == "official":
-            if x.shape[-1] % 2 or x.shape[-2] % 2:
-                raise ValueError(f"the official variant max-pools 2×2: height and width must be even, got {tuple(x.shape[-2:])}")
-            keys, vals = F.max_pool2d(keys, 2), F.max_pool2d(vals, 2)  # [B, ·, H/2, W/2]
-        q, k = self.g(x).flatten(2).transpose(1, 2), keys.flatten(2).transpose(1, 2)   # [B, N, C/8], [B, M, C/8]
-        if self.scores != "dot": q, k = self.tau * F.normalize(q, dim=-1), F.normalize(k, dim=-1)   # then qᵀk = τ·cos
-        return q, k, vals.flatten(2).transpose(1, 2)
-
-    def forward(self,
-                x:torch.Tensor, # feature map [B, C, H, W]
-                return_attn:bool=False, # also return β, [B, N_query, N_key]
-               ):
-        if x.dim() != 4 or x.shape[1] != self.channels:
-            raise ValueError(f"expected a [B, {self.channels}, H, W] feature map, got shape {tuple(x.shape)}")
-        B, C, H, W = x.shape
-        q, k, v = self._qkv(x)
-        if return_attn:
-            beta = torch.softmax(q @ k.transpose(1, 2), dim=-1)  # [B, N, M]: beta[b, j, i] = β_{j,i}
-            o = beta @ v                                         # [B, N, C_v]
-        else:
-            q, k, v = (_dense(t)[:, None] for t in (q, k, v))       # [B, 1 head, ·, ·]; dense rows, or SDPA falls back to the N² math path
-            o = F.scaled_dot_product_attention(q, k, v, scale=1.0)[:, 0]  # [B, N, C_v]
-        o = self.v(o.transpose(1, 2).reshape(B, -1, H, W))       # [B, C, H, W]
-        y = x + self.gamma * o
-        return (y, beta) if return_attn else y
-
     def extra_repr(self): return f"channels={self.channels}, variant={self.variant!r}, scores={self.scores!r}" + (f", tau={self.tau}" if self.scores != "dot" else "")
+
+# %% ../nbs/01_attention.ipynb #1bbba700
+from fastcore.basics import patch
+
+@patch
+def _qkv(self:SelfAttention, x):
+    "Queries [B, N, C/8], keys [B, M, C/8] and values [B, M, C_v], M = N (paper) or N/4 (official)."
+    keys, vals = self.f(x), self.h(x)                       # [B, C/8, H, W], [B, C_v, H, W]
+    if self.variant == "official":
+        if x.shape[-1] % 2 or x.shape[-2] % 2:
+            raise ValueError(f"the official variant max-pools 2×2: height and width must be even, got {tuple(x.shape[-2:])}")
+        keys, vals = F.max_pool2d(keys, 2), F.max_pool2d(vals, 2)  # [B, ·, H/2, W/2]
+    q, k = self.g(x).flatten(2).transpose(1, 2), keys.flatten(2).transpose(1, 2)   # [B, N, C/8], [B, M, C/8]
+    if self.scores != "dot": q, k = self.tau * F.normalize(q, dim=-1), F.normalize(k, dim=-1)   # then qᵀk = τ·cos
+    return q, k, vals.flatten(2).transpose(1, 2)
+
+# %% ../nbs/01_attention.ipynb #04d6b5d6
+@patch
+def forward(self:SelfAttention,
+            x:torch.Tensor, # feature map [B, C, H, W]
+            return_attn:bool=False, # also return β, [B, N_query, N_key]
+           ):
+    "y = x + γ·o, and β when `return_attn`."
+    if x.dim() != 4 or x.shape[1] != self.channels:
+        raise ValueError(f"expected a [B, {self.channels}, H, W] feature map, got shape {tuple(x.shape)}")
+    B, C, H, W = x.shape
+    q, k, v = self._qkv(x)
+    if return_attn:
+        beta = torch.softmax(q @ k.transpose(1, 2), dim=-1)  # [B, N, M]: beta[b, j, i] = β_{j,i}
+        o = beta @ v                                         # [B, N, C_v]
+    else:
+        q, k, v = (_dense(t)[:, None] for t in (q, k, v))       # [B, 1 head, ·, ·]; dense rows, or SDPA falls back to the N² math path
+        o = F.scaled_dot_product_attention(q, k, v, scale=1.0)[:, 0]  # [B, N, C_v]
+    o = self.v(o.transpose(1, 2).reshape(B, -1, H, W))       # [B, C, H, W]
+    y = x + self.gamma * o
+    return (y, beta) if return_attn else y
 
 # %% ../nbs/01_attention.ipynb #8d2f5a61
 def cpu_profile(**kwargs): # passed on to `torch.profiler.profile`, e.g. `profile_memory=True`

@@ -1,0 +1,120 @@
+"""Execute notebooks in place with the docs parameters, so that the committed notebooks show their outputs.
+
+    python tools/docs_run.py            # re-execute every notebook whose code changed since its outputs were made
+    python tools/docs_run.py 01 11      # re-execute these (file names containing "01" or "11"), stale or not
+    python tools/docs_run.py --list     # only say which notebooks are stale, and why
+
+A docs run executes `nbs/X.ipynb` with papermill from `nbs/`, with the overrides in `tools/docs_params.json`
+(parameters between CI's tiny ones and the full ones: at most about 3 minutes a notebook on a 2-core CPU).
+It then drops widget state and progress-bar widgets (a widget needs a kernel; each widget has a static figure
+beside it), marks papermill's injected-parameters cell `#| eval: false` (so nbdev_test keeps the notebook's own
+parameters), stores a hash of the code cells in the notebook's metadata (`sagan_nb.code_hash`), and cleans it
+with nbdev_clean. `tools/check_sync.py` recomputes the hash and fails, naming the notebook, when the code changed
+after the outputs were made.
+"""
+import argparse, hashlib, json, os, re, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NBS = ROOT/"nbs"
+PARAMS = ROOT/"tools"/"docs_params.json"
+META = "sagan_nb"                    # the notebook-metadata key (settings.ini keeps it through nbdev_clean)
+MAX_BYTES = 1_000_000                # each committed notebook stays under 1 MB
+BUDGET_S = 180                       # a docs run's target per notebook
+WIDGET = "application/vnd.jupyter.widget-view+json"
+NOISE = re.compile(r"^(USDT:.*|.*gpuGetDeviceCount failed.*)\n?", re.M)   # torch's own log lines, not the lesson's
+
+def notebooks(names=()):
+    "The project's notebooks in order (scratch notebooks start with `_`), or those whose names contain one of `names`."
+    nbs = sorted(p for p in NBS.glob("*.ipynb") if not p.name.startswith("_"))
+    return [p for p in nbs if any(n in p.name for n in names)] if names else nbs
+
+def _src(cell): return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+def code_hash(nb:dict)->str:
+    "sha256 of the notebook's code cells (their source, stripped), papermill's injected-parameters cell excluded."
+    cells = [_src(c).strip() for c in nb["cells"]
+             if c["cell_type"] == "code" and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    return hashlib.sha256("\n\0\n".join(cells).encode()).hexdigest()
+
+def staleness(path:Path):
+    "None when the notebook's outputs were made from its current code; otherwise why they were not."
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    stored = nb.get("metadata", {}).get(META, {}).get("code_hash")
+    if stored is None: return "it has never been executed for the docs (no code hash in its metadata)"
+    if stored != code_hash(nb): return "its code changed after its outputs were made"
+    return None
+
+def problems(path:Path)->list:
+    "What is wrong with a committed notebook's outputs: stale code, widget state, size."
+    out, raw = [], Path(path).read_bytes()
+    if (why := staleness(path)): out.append(f"{path.name}: {why}; re-run it with `python tools/docs_run.py {path.stem}`")
+    if len(raw) > MAX_BYTES: out.append(f"{path.name}: {len(raw)/1e6:.2f} MB, over the 1 MB limit; shrink its figures")
+    nb = json.loads(raw)
+    if nb.get("metadata", {}).get("widgets") or WIDGET.encode() in raw:
+        out.append(f"{path.name}: holds widget state; re-run it with `python tools/docs_run.py {path.stem}`")
+    return out
+
+def tidy(nb:dict, params:dict)->dict:
+    "Drop widget state and outputs, torch's log noise, and mark the injected parameters; store the code hash."
+    nb.get("metadata", {}).pop("widgets", None)
+    for c in nb["cells"]:
+        if c["cell_type"] != "code": continue
+        tags = c.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            c["source"] = "#| eval: false\n# The parameters of this docs run (tools/docs_params.json), set by papermill\n" + \
+                          "\n".join(f"{k} = {v!r}" for k, v in params.items())
+        outs = []
+        for o in c.get("outputs", []):
+            if WIDGET in o.get("data", {}): continue
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                o["text"] = NOISE.sub("", _src({"source": o["text"]}))
+                if not o["text"].strip(): continue
+            outs.append(o)
+        c["outputs"] = outs
+    nb.setdefault("metadata", {})[META] = {"code_hash": code_hash(nb), "docs_parameters": params}
+    return nb
+
+def run(path:Path, kernel="python3")->float:
+    "Execute one notebook in place with its docs parameters; returns seconds."
+    import papermill as pm
+    params = json.loads(PARAMS.read_text()).get(path.stem, {})
+    env_before = dict(os.environ)
+    os.environ.update(TQDM_DISABLE="1", IN_TEST="")          # full cells, no progress-bar widgets
+    tmp = path.with_name(f"_docs_{path.name}")
+    t = time.perf_counter()
+    try:
+        pm.execute_notebook(str(path), str(tmp), parameters=params, cwd=str(NBS), kernel_name=kernel,
+                            progress_bar=False, log_output=False)
+        secs = time.perf_counter() - t
+        nb = tidy(json.loads(tmp.read_text(encoding="utf-8")), params)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    finally:
+        tmp.unlink(missing_ok=True)
+        os.environ.clear(); os.environ.update(env_before)
+    subprocess.run([str(Path(sys.executable).parent/"nbdev_clean"), "--fname", str(path)], cwd=ROOT, check=True)
+    return secs
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*", help="re-execute notebooks whose file name contains one of these (stale or not)")
+    ap.add_argument("--list", action="store_true", help="only list the stale notebooks")
+    a = ap.parse_args(argv)
+    todo = notebooks(a.names) if a.names else [p for p in notebooks() if staleness(p)]
+    if a.list:
+        for p in notebooks(): print(f"{p.name}: {staleness(p) or 'fresh'}")
+        return 0
+    if not todo: print("every notebook's outputs are fresh"); return 0
+    failed = []
+    for p in todo:
+        print(f"docs run of {p.name} ...", flush=True)
+        try: secs = run(p)
+        except Exception as e:                                    # keep going: one broken notebook should not cost the rest
+            print(f"  FAILED: {type(e).__name__}: {str(e)[-2000:]}", flush=True); failed.append(p.name); continue
+        size = p.stat().st_size
+        print(f"  {secs:.0f} s, {size/1e6:.2f} MB" + ("  (over the 3-minute budget)" if secs > BUDGET_S else "")
+              + ("  (over 1 MB)" if size > MAX_BYTES else ""), flush=True)
+    if failed: print("failed: " + ", ".join(failed)); return 1
+    return 0
+
+if __name__ == "__main__": sys.exit(main())
