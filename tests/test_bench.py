@@ -1,11 +1,15 @@
 """`python -m sagan_nb.bench` as a user runs it: one JSON object with the promised figures, measured (not constant)."""
 import json, subprocess, sys
 
-def test_bench_prints_one_json_object():
-    r = subprocess.run([sys.executable, "-m", "sagan_nb.bench", "--quick", "--presets", "faces32"],
+def test_bench_prints_one_json_object(tmp_path):
+    out = tmp_path/"figures"/"bench.json"
+    r = subprocess.run([sys.executable, "-m", "sagan_nb.bench", "--quick", "--presets", "faces32", "--layouts", "faces32", "--out", str(out)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads(r.stdout)                                   # the whole of stdout is one JSON object
+    assert json.loads(out.read_text()) == res                    # --out writes the same figures
+    lay = res["layouts"]["faces32"]
+    assert lay["speedup"] == round(lay["contiguous_s"] / lay["channels_last_s"], 2)
     assert {"device", "torch", "threads", "matmul_gflop_s", "train_img_per_s", "attention"} <= set(res)
     assert res["train_img_per_s"]["faces32"] > 0 and res["matmul_gflop_s"] > 0
     assert 0 < res["train"]["faces32"]["fraction_of_matmul"] < 1.5
