@@ -81,6 +81,7 @@ def run(path:Path, kernel="python3")->float:
     params = json.loads(PARAMS.read_text()).get(path.stem, {})
     env_before = dict(os.environ)
     os.environ.update(TQDM_DISABLE="1", IN_TEST="")          # full cells, no progress-bar widgets
+    os.environ.pop("MPLBACKEND", None)                         # Agg (set by tests) would keep the figures out of the notebook
     tmp = path.with_name(f"_docs_{path.name}")
     t = time.perf_counter()
     try:
