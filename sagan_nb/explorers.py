@@ -464,7 +464,7 @@ class AttentionExplorer(widgets.VBox):
         self.nudge = widgets.FloatSlider(0.0, min=-2, max=2, step=0.05, description="nudge", continuous_update=False)
         self.topk = widgets.IntSlider(k, 1, 20, description="top-k", continuous_update=False)
         grid = max(G.attn_res)
-        eye = default_queries(self.info.get("dataset") or "faces", R)["left eye"]          # open on an eye query, as the seed's figure
+        eye = default_queries(self.info.get("dataset") or "faces", R)["left eye"]          # open on an eye query, as the paper's Fig. 1 does
         self.picker = QueryPicker(grid=grid, px=R * self.scale, value=tuple(int(v * grid / R) for v in eye))
         self.caption = widgets.HTML()
         self.colour_bar = widgets.HBox([widgets.HTML("<small>β: 0&nbsp;</small>"), widgets.Image(value=png_bytes(colour_strip()), format="png"),
