@@ -10,7 +10,7 @@ __all__ = ['INCEPTION_WEIGHTS_FILE', 'INCEPTION_WEIGHTS_ENV', 'ASSETS', 'FACE_SE
            'face_part_stats', 'face_part_fd', 'eye_consistency']
 
 # %% ../nbs/07_metrics.ipynb #b1077070
-import os, math
+import os
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -99,6 +99,7 @@ def inception_weight_dirs():
     dirs.append(Path(torch.hub.get_dir())/"checkpoints")       # where torch-fidelity's own download lands
     return dirs
 
+# %% ../nbs/07_metrics.ipynb #c70ff782
 def find_inception_weights(path=None # a weights file or a folder holding it; None searches the usual places
                           )->Path:
     "Path of torch-fidelity's Inception weights file, or a FileNotFoundError that says where we looked and where to get it."
@@ -169,6 +170,7 @@ class InceptionFeatures:
             for k, v in zip(self.features, self.net(to_uint8(b).to(self.device))): out[k].append(v.cpu())
         return {k: torch.cat(v) for k, v in out.items()}
 
+# %% ../nbs/07_metrics.ipynb #cd999d5e
 def _extractor(extractor, weights_path, device): return extractor or InceptionFeatures(weights_path, device)
 
 def inception_stats(images, # [N, 3, H, W] uint8 or [-1, 1] float, or an iterable of batches
@@ -231,6 +233,7 @@ def _render(ds, n):
     if hasattr(ds, "draw"): return ds.draw(range(n))
     return torch.stack([ds[i][0] for i in range(n)]), torch.stack([ds.mask(i) for i in range(n)])
 
+# %% ../nbs/07_metrics.ipynb #46821b53
 def train_face_segmenter(resolutions=(32, 64), # train on faces at these sizes, batches alternating
                          steps:int=400, # optimiser steps (one-cycle learning-rate schedule)
                          n_faces:int=1024, # training faces per resolution (data seed `seed`)
@@ -266,6 +269,7 @@ def train_face_segmenter(resolutions=(32, 64), # train on faces at these sizes, 
         torch.save({"parts": model.parts, "width": width, "state_dict": model.state_dict(), "losses": losses}, path)
     return model, losses
 
+# %% ../nbs/07_metrics.ipynb #ec51859e
 def load_face_segmenter(path=None # a file saved by train_face_segmenter; None: the one shipped in sagan_nb/assets
                        )->FaceSegmenter:
     "Load a FaceSegmenter with torch.load(weights_only=True)."
@@ -304,6 +308,7 @@ def segment(images, # [B, 3, H, W] images in [-1, 1] (or uint8)
     dev = next(model.parameters()).device
     return torch.cat([model(b.to(dev)).argmax(1).cpu() for b in images.split(batch_size)])
 
+# %% ../nbs/07_metrics.ipynb #1899e78d
 DETAIL_WEIGHT = 10.0   # scale of the per-part detail features (see the markdown above)
 
 def _part_features(p, rgb, grid):
@@ -316,6 +321,7 @@ def _part_features(p, rgb, grid):
     detail = torch.einsum("bkhw,bchw->bk", p, hp)/mass[..., 0]         # [B, K] mean |high-pass| per part
     return torch.cat([F.adaptive_avg_pool2d(p, grid).flatten(1), mean.flatten(1), std.flatten(1), DETAIL_WEIGHT*detail], 1)
 
+# %% ../nbs/07_metrics.ipynb #ee69fe30
 @torch.no_grad()
 def face_part_features(images, # [B, 3, H, W] images in [-1, 1] (or uint8)
                        model:FaceSegmenter=None, # default: the shipped segmenter
@@ -326,6 +332,7 @@ def face_part_features(images, # [B, 3, H, W] images in [-1, 1] (or uint8)
     dev = next(model.parameters()).device
     return torch.cat([_part_features(model(b.to(dev)).softmax(1), (b.to(dev) + 1)/2, grid).cpu() for b in images.split(batch_size)])
 
+# %% ../nbs/07_metrics.ipynb #aadf610f
 def face_part_stats(images, # [N, 3, H, W] faces in [-1, 1] (or uint8), N ≥ 2
                     model:FaceSegmenter=None, # default: the shipped segmenter
                    )->tuple:
