@@ -61,6 +61,7 @@ def tidy(nb:dict, params:dict)->dict:
     for c in nb["cells"]:
         if c["cell_type"] != "code": continue
         tags = c.get("metadata", {}).get("tags", [])
+        if "tags" in c.get("metadata", {}) and not tags: del c["metadata"]["tags"]      # papermill adds empty tag lists
         if "injected-parameters" in tags:
             c["source"] = "#| eval: false\n# The parameters of this docs run (tools/docs_params.json), set by papermill\n" + \
                           "\n".join(f"{k} = {v!r}" for k, v in params.items())
