@@ -6,7 +6,7 @@
 __all__ = ['best_time', 'peak_memory', 'bench_attention', 'matmul_flops', 'bench_training', 'run', 'main', 'bench_tables']
 
 # %% ../nbs/12_bench.ipynb #f1b4e757
-import argparse, json, platform, sys, time
+import argparse, json, os, platform, sys, time
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -88,7 +88,8 @@ def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False,
     mm = matmul_flops(device, n=1024 if quick else 2048)
     res = {"device": torch.cuda.get_device_name(device) if device.startswith("cuda") else f"cpu ({platform.processor() or platform.machine()})",
            "torch": torch.__version__, "threads": torch.get_num_threads(), "matmul_gflop_s": round(mm / 1e9, 1),
-           "train": {}, "train_img_per_s": {}}
+           "train": {}, "train_img_per_s": {},
+           "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}   # other work on the machine
     for p in presets:
         r = bench_training(p, steps=2 if quick else 5, device=device, batch_size=8 if quick else None)
         r["fraction_of_matmul"] = round(r["achieved_gflop_s"] * 1e9 / mm, 3)
@@ -135,7 +136,8 @@ def _md(head, rows): return "\n".join(["| " + " | ".join(head) + " |", "|" + "--
 def bench_tables(res:dict # the dict that `run` returns (or `python -m sagan_nb.bench --out` writes)
                 )->str:
     "Markdown tables of a benchmark's figures: training steps, layouts and compilation when measured, and the attention block."
-    conds = f"{res['device']}, torch {res['torch']}, {res['threads']} threads; `torch.mm` reaches {res['matmul_gflop_s']} GFLOP/s"
+    load = f", load average {res['load_average_1min']} at the start" if res.get("load_average_1min") is not None else ""
+    conds = f"{res['device']}, torch {res['torch']}, {res['threads']} threads{load}; `torch.mm` reaches {res['matmul_gflop_s']} GFLOP/s"
     out = [conds + (f" (`{res['command']}`)" if res.get("command") else "") + ".",
            _md(["preset", "batch", "s/step", "img/s", "GFLOP/step", "achieved GFLOP/s", "of torch.mm's"],
                [(p, r["batch_size"], r["s_per_step"], r["img_per_s"], r.get("gflop_per_step", "–"), r.get("achieved_gflop_s", "–"),
