@@ -11,7 +11,7 @@ __all__ = ['RESOLUTIONS', 'PARTS', 'IMAGE_EXTENSIONS', 'CELEBA_SPLITS', 'DATASET
 import os, math, warnings
 from pathlib import Path
 import numpy as np
-import torch, torch.nn.functional as F
+import torch
 from torch.utils.data import Dataset, DataLoader
 from PIL import Image
 
@@ -85,65 +85,95 @@ def _window(P, u0, u1, v0, v1, S):
     return slice(max(r0, 0), max(min(r1, S), 0)), slice(max(c0, 0), max(min(c1, S), 0))
 
 # %% ../nbs/06_data.ipynb #bd7533c6
+class _Canvas:
+    "A batch of faces being drawn: face coordinates u, v [B, S, S] of every pixel, images [B, 3, S, S] and masks [B, S, S]."
+    def __init__(self, params, S):
+        self.B, self.S = len(params), S
+        self.Pf = _stack_params(params)                                          # [B] / [B, 3]
+        self.P = P = {k: (v[:, :, None, None] if v.dim() == 2 else v[:, None, None]) for k, v in self.Pf.items()}  # [B,3,1,1] / [B,1,1]
+        g = (torch.arange(S, dtype=torch.float32) + 0.5)/S*2 - 1                # pixel centres in [-1, 1]
+        self.y, self.x = g[None, :, None], g[None, None, :]                       # [1, S, 1], [1, 1, S]
+        cos, sin = torch.cos(P["theta"]), torch.sin(P["theta"])
+        self.u = (cos*(self.x - P["cx"]) + sin*(self.y - P["cy"]))/P["scale"]    # [B, S, S] face coordinates
+        self.v = (-sin*(self.x - P["cx"]) + cos*(self.y - P["cy"]))/P["scale"]
+        self.px = (2/S)/P["scale"]                                                # [B, 1, 1] pixel width in face units
+        self.img = torch.empty(self.B, 3, S, S)
+        self.mask = torch.zeros(self.B, S, S, dtype=torch.long)
+
+    def window(self, u0, u1, v0, v1):
+        "The window (row and column slices) holding the face-coordinate box [u0,u1]×[v0,v1] ([B] tensors), and u, v inside it."
+        win = _window(self.Pf, u0, u1, v0, v1, self.S)
+        return win, self.u[:, win[0], win[1]], self.v[:, win[0], win[1]]
+
+    def paint(self, alpha, colour, part=None, win=(slice(None), slice(None))):
+        "Paint `colour` ([B,3,1,1] or [B,3,h,w]) with coverage `alpha` [B,h,w] inside window `win`; label the mask where α ≥ ½."
+        self.img[:, :, win[0], win[1]].lerp_(colour.expand(self.B, 3, *alpha.shape[1:]), alpha[:, None])
+        if part is not None: self.mask[:, win[0], win[1]].masked_fill_(alpha >= 0.5, part)
+
+# %% ../nbs/06_data.ipynb #7e6fb4a4
+def _paint_head(c:_Canvas):
+    "Background gradient, the hair behind the face (part hair) and the face (part face), on the whole grid."
+    P, u, v, px = c.P, c.u, c.v, c.px
+    t = ((c.x*torch.cos(P["bg_angle"]) + c.y*torch.sin(P["bg_angle"]) + 1)/2).clamp(0, 1)  # [B, S, S]
+    c.img.copy_(P["bg0"] + (P["bg1"] - P["bg0"])*t[:, None])
+    c.paint(torch.minimum(_ellipse(u, v + P["hair_top"], 0.6, 0.7 + P["hair_top"], px), _below(v, P["hair_len"], px)), P["hair"], 5)
+    r2 = ((u/0.5)**2 + (v/0.64)**2).clamp(max=1)[:, None]                       # [B, 1, S, S]
+    c.paint(_ellipse(u, v, 0.5, 0.64, px), P["skin"]*(1 - 0.16*r2), 1)
+
+# %% ../nbs/06_data.ipynb #11cf6cbd
+def _paint_mouth(c:_Canvas):
+    "The nose, a soft shadow (still part face), and the mouth (part mouth), in a window around them."
+    Pf, P, px = c.Pf, c.P, c.px
+    half = torch.maximum(Pf["mouth_w"], torch.full((c.B,), 0.045))
+    bottom = Pf["mouth_y"] + Pf["mouth_h"] + (-Pf["smile"]).clamp(min=0)*Pf["mouth_w"]**2
+    win, uw, vw = c.window(-half, half, Pf["nose_y"] - 0.08, bottom)
+    c.paint(0.5*_ellipse(uw, vw - P["nose_y"], 0.045, 0.08, px), P["skin"]*0.78, None, win)
+    c.paint(_ellipse(uw, vw - P["mouth_y"] + P["smile"]*uw*uw, P["mouth_w"], P["mouth_h"], px), P["lips"], 4, win)
+
+# %% ../nbs/06_data.ipynb #0eb271c9
+def _paint_eyes(c:_Canvas):
+    "The eyes (parts left_eye and right_eye: white, iris, pupil) and the brows (part hair), in a window around them."
+    Pf, P, px = c.Pf, c.P, c.px
+    top = Pf["eye_y"] - Pf["eye_h"] - Pf["brow_gap"] - Pf["brow_h"] - 1.1*Pf["eye_w"]*Pf["brow_tilt"].abs().sin()
+    reach = Pf["eye_dx"] + 1.1*Pf["eye_w"] + Pf["brow_h"]
+    win, uw, vw = c.window(-reach, reach, top, Pf["eye_y"] + Pf["eye_h"])
+    eu, ev = uw.abs() - P["eye_dx"], vw - P["eye_y"]                             # relative to each eye's centre
+    white, ones = _ellipse(eu, ev, P["eye_w"], P["eye_h"], px), torch.ones(1, 3, 1, 1)
+    left = (uw < 0).float()                                                      # the image's left half of the face
+    ri = P["iris_frac"]*P["eye_h"]
+    c.paint(white*left, ones*torch.tensor([0.96, 0.95, 0.93])[:, None, None], 2, win)
+    c.paint(white*(1 - left), ones*torch.tensor([0.96, 0.95, 0.93])[:, None, None], 3, win)
+    c.paint(torch.minimum(white, _ellipse(eu, ev, ri, ri, px)), P["iris"], None, win)
+    c.paint(_ellipse(eu, ev, 0.45*ri, 0.45*ri, px), ones*0.04, None, win)
+    tc, ts = torch.cos(P["brow_tilt"]), torch.sin(P["brow_tilt"])              # the brows
+    bv = vw - (P["eye_y"] - P["eye_h"] - P["brow_gap"])
+    c.paint(_ellipse(tc*eu + ts*bv, -ts*eu + tc*bv, 1.1*P["eye_w"], P["brow_h"], px), P["hair"]*0.8, 5, win)
+
+# %% ../nbs/06_data.ipynb #ad7d8692
+def _paint_fringe(c:_Canvas):
+    "The fringe over the forehead (part hair), in a window over the top of the face."
+    Pf, P, px, B = c.Pf, c.P, c.px, c.B
+    win, uw, vw = c.window(torch.full((B,), -0.53), torch.full((B,), 0.53), torch.full((B,), -0.67), Pf["fringe_y"] + Pf["fringe_curve"]*0.53**2)
+    c.paint(torch.minimum(_ellipse(uw, vw, 0.53, 0.67, px), _below(vw, P["fringe_y"] + P["fringe_curve"]*uw*uw, px)), P["hair"], 5, win)
+
 def draw_faces(params:list, # `face_params` dicts, one per face
                resolution:int=64, # side R of the square images
               ):
     "Draw a batch of faces: images [B, 3, R, R] in [-1, 1] and part masks [B, R, R] (ids index `PARTS`)."
     _check_resolution(resolution)
-    Pf = _stack_params(params)                                                   # [B] / [B, 3]
-    P = {k: (v[:, :, None, None] if v.dim() == 2 else v[:, None, None]) for k, v in Pf.items()}  # [B,3,1,1] / [B,1,1]
-    B, S = len(params), resolution
-    g = (torch.arange(S, dtype=torch.float32) + 0.5)/S*2 - 1                    # pixel centres in [-1, 1]
-    y, x = g[None, :, None], g[None, None, :]                                     # [1, S, 1], [1, 1, S]
-    cos, sin = torch.cos(P["theta"]), torch.sin(P["theta"])
-    u = (cos*(x - P["cx"]) + sin*(y - P["cy"]))/P["scale"]                       # [B, S, S] face coordinates
-    v = (-sin*(x - P["cx"]) + cos*(y - P["cy"]))/P["scale"]
-    px = (2/S)/P["scale"]                                                         # [B, 1, 1] pixel width in face units
-    img = torch.empty(B, 3, S, S)
-    mask = torch.zeros(B, S, S, dtype=torch.long)
-    def paint(alpha, colour, part=None, win=(slice(None), slice(None))):
-        "Paint `colour` ([B,3,1,1] or [B,3,h,w]) with coverage `alpha` [B,h,w] inside window `win`; label the mask where α ≥ ½."
-        img[:, :, win[0], win[1]].lerp_(colour.expand(B, 3, *alpha.shape[1:]), alpha[:, None])
-        if part is not None: mask[:, win[0], win[1]].masked_fill_(alpha >= 0.5, part)
-    # 1. background: a linear gradient between two random colours
-    t = ((x*torch.cos(P["bg_angle"]) + y*torch.sin(P["bg_angle"]) + 1)/2).clamp(0, 1)  # [B, S, S]
-    img.copy_(P["bg0"] + (P["bg1"] - P["bg0"])*t[:, None])
-    # 2. hair behind the face, cut at the hair length
-    paint(torch.minimum(_ellipse(u, v + P["hair_top"], 0.6, 0.7 + P["hair_top"], px), _below(v, P["hair_len"], px)), P["hair"], 5)
-    # 3. the face, shaded darker towards its rim
-    r2 = ((u/0.5)**2 + (v/0.64)**2).clamp(max=1)[:, None]                        # [B, 1, S, S]
-    paint(_ellipse(u, v, 0.5, 0.64, px), P["skin"]*(1 - 0.16*r2), 1)
-    # 4. a nose as a soft shadow (still "face") and the mouth, an ellipse bent by the smile; drawn in a window around them
-    half = torch.maximum(Pf["mouth_w"], torch.full((B,), 0.045))
-    win = _window(Pf, -half, half, Pf["nose_y"] - 0.08, Pf["mouth_y"] + Pf["mouth_h"] + (-Pf["smile"]).clamp(min=0)*Pf["mouth_w"]**2, S)
-    uw, vw, ones = u[:, win[0], win[1]], v[:, win[0], win[1]], torch.ones(1, 3, 1, 1)
-    paint(0.5*_ellipse(uw, vw - P["nose_y"], 0.045, 0.08, px), P["skin"]*0.78, None, win)
-    paint(_ellipse(uw, vw - P["mouth_y"] + P["smile"]*uw*uw, P["mouth_w"], P["mouth_h"], px), P["lips"], 4, win)
-    # 5. the eyes and brows, in a window around them
-    top = Pf["eye_y"] - Pf["eye_h"] - Pf["brow_gap"] - Pf["brow_h"] - 1.1*Pf["eye_w"]*Pf["brow_tilt"].abs().sin()
-    reach = Pf["eye_dx"] + 1.1*Pf["eye_w"] + Pf["brow_h"]
-    win = _window(Pf, -reach, reach, top, Pf["eye_y"] + Pf["eye_h"], S)
-    uw, vw = u[:, win[0], win[1]], v[:, win[0], win[1]]
-    #    the eyes: one drawing in (|u|, v), so the two are mirror images; white, iris, pupil
-    eu, ev = uw.abs() - P["eye_dx"], vw - P["eye_y"]                             # relative to each eye's centre
-    white = _ellipse(eu, ev, P["eye_w"], P["eye_h"], px)
-    left = (uw < 0).float()                                                      # the image's left half of the face
-    ri = P["iris_frac"]*P["eye_h"]
-    paint(white*left, ones*torch.tensor([0.96, 0.95, 0.93])[:, None, None], 2, win)
-    paint(white*(1 - left), ones*torch.tensor([0.96, 0.95, 0.93])[:, None, None], 3, win)
-    paint(torch.minimum(white, _ellipse(eu, ev, ri, ri, px)), P["iris"], None, win)
-    paint(_ellipse(eu, ev, 0.45*ri, 0.45*ri, px), ones*0.04, None, win)
-    #    brows (hair), tilted mirror-wise
-    tc, ts = torch.cos(P["brow_tilt"]), torch.sin(P["brow_tilt"])
-    bv = vw - (P["eye_y"] - P["eye_h"] - P["brow_gap"])
-    paint(_ellipse(tc*eu + ts*bv, -ts*eu + tc*bv, 1.1*P["eye_w"], P["brow_h"], px), P["hair"]*0.8, 5, win)
-    # 6. the fringe over the forehead, in a window over the top of the face
-    win = _window(Pf, torch.full((B,), -0.53), torch.full((B,), 0.53), torch.full((B,), -0.67), Pf["fringe_y"] + Pf["fringe_curve"]*0.53**2, S)
-    uw, vw = u[:, win[0], win[1]], v[:, win[0], win[1]]
-    paint(torch.minimum(_ellipse(uw, vw, 0.53, 0.67, px), _below(vw, P["fringe_y"] + P["fringe_curve"]*uw*uw, px)), P["hair"], 5, win)
-    return (img*2 - 1).clamp_(-1, 1), mask
+    c = _Canvas(params, resolution)
+    for paint_part in (_paint_head, _paint_mouth, _paint_eyes, _paint_fringe): paint_part(c)
+    return (c.img*2 - 1).clamp_(-1, 1), c.mask
 
 # %% ../nbs/06_data.ipynb #97d70199
+def patch(f):
+    "Attach `f` to the class its first parameter is annotated with, as fastcore's `@patch` does: a class grows over several cells."
+    cls = next(iter(f.__annotations__.values()))
+    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
+    setattr(cls, f.__name__, f)
+    return f
+
+# %% ../nbs/06_data.ipynb #9dedc111
 class SyntheticFaces(Dataset):
     "Procedurally drawn faces with part masks, deterministic from (seed, index); label 0."
     parts = PARTS
@@ -163,29 +193,34 @@ class SyntheticFaces(Dataset):
         return int(i) % self.length
     def params(self, i): "The random choices of face `i`." ; return face_params(self.seed, self._index(i))
 
-    def _draw1(self, i):
-        i = self._index(i)
-        if self._last is None or self._last[0] != i:
-            img, m = draw_faces([face_params(self.seed, i)], self.resolution)
-            self._last = (i, img[0], m[0])
-        return self._last[1:]
-
-    def __getitem__(self, i): return self._draw1(i)[0], 0
-    def mask(self, i): "Part ids [R, R] (long) of face `i`; ids index `parts`." ; return self._draw1(i)[1]
-
-    def draw(self, indices):
-        "Images [B, 3, R, R] and masks [B, R, R] of many faces in one vectorised pass."
-        return draw_faces([self.params(i) for i in indices], self.resolution)
-
-    def batch(self, indices):
-        "Images [B, 3, R, R] and labels [B] (zeros): the fast path of `BatchStream`."
-        return self.draw(indices)[0], torch.zeros(len(indices), dtype=torch.long)
-
-    def eyes(self, i):
-        "Ground-truth eye geometry of face `i`, in pixels: centres (row, col), iris radius, iris colour in [-1, 1]."
-        return eye_geometry(self.params(i), self.resolution)
-
     def __repr__(self): return f"SyntheticFaces(length={self.length}, resolution={self.resolution}, seed={self.seed})"
+
+# %% ../nbs/06_data.ipynb #01b8ea16
+@patch
+def _draw1(self:SyntheticFaces, i):
+    "Image and mask of face `i`; the last face drawn is reused."
+    i = self._index(i)
+    if self._last is None or self._last[0] != i:
+        img, m = draw_faces([face_params(self.seed, i)], self.resolution)
+        self._last = (i, img[0], m[0])
+    return self._last[1:]
+
+@patch
+def __getitem__(self:SyntheticFaces, i): return self._draw1(i)[0], 0
+
+@patch
+def mask(self:SyntheticFaces, i): "Part ids [R, R] (long) of face `i`; ids index `parts`." ; return self._draw1(i)[1]
+
+# %% ../nbs/06_data.ipynb #dcefcdcd
+@patch
+def draw(self:SyntheticFaces, indices):
+    "Images [B, 3, R, R] and masks [B, R, R] of many faces in one vectorised pass."
+    return draw_faces([self.params(i) for i in indices], self.resolution)
+
+@patch
+def batch(self:SyntheticFaces, indices):
+    "Images [B, 3, R, R] and labels [B] (zeros): the fast path of `BatchStream`."
+    return self.draw(indices)[0], torch.zeros(len(indices), dtype=torch.long)
 
 # %% ../nbs/06_data.ipynb #a5df192b
 def eye_geometry(p:dict, # `face_params` of one face
@@ -199,6 +234,11 @@ def eye_geometry(p:dict, # `face_params` of one face
     return dict(left=to_px(-p["eye_dx"], p["eye_y"]), right=to_px(p["eye_dx"], p["eye_y"]),
                 iris_radius=p["iris_frac"]*p["eye_h"]*p["scale"]*resolution/2,
                 iris=torch.as_tensor(p["iris"], dtype=torch.float32)*2 - 1)
+
+@patch
+def eyes(self:SyntheticFaces, i):
+    "Ground-truth eye geometry of face `i`, in pixels: centres (row, col), iris radius, iris colour in [-1, 1]."
+    return eye_geometry(self.params(i), self.resolution)
 
 # %% ../nbs/06_data.ipynb #6c4ada8c
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm", ".pgm")
@@ -366,7 +406,7 @@ class _Batches(Dataset):
         items = [self.ds[i] for i in idx]
         return torch.stack([x for x, _ in items]), torch.tensor([int(y) for _, y in items], dtype=torch.long)
 
-# %% ../nbs/06_data.ipynb #d5f4db11
+# %% ../nbs/06_data.ipynb #18ea1981
 class BatchStream:
     "Endless iterator of (images, labels) batches: epoch e shuffled by (seed, e), drop_last, exactly resumable."
     def __init__(self,
@@ -395,38 +435,51 @@ class BatchStream:
     @property
     def batches_per_epoch(self): return (len(self.dataset)//self.world)//self.batch_size
 
-    def epoch_indices(self, epoch:int) -> torch.Tensor:
-        "This rank's indices of epoch `epoch`, in order (whole batches only)."
-        g = torch.Generator().manual_seed(seed_from(self.seed, epoch))
-        perm = torch.randperm(len(self.dataset), generator=g)               # [N]
-        perm = perm[:len(perm) - len(perm) % self.world][self.rank::self.world]   # this rank's share
-        return perm[:self.batches_per_epoch*self.batch_size]
+# %% ../nbs/06_data.ipynb #5718ec43
+@patch
+def epoch_indices(self:BatchStream, epoch:int) -> torch.Tensor:
+    "This rank's indices of epoch `epoch`, in order (whole batches only)."
+    g = torch.Generator().manual_seed(seed_from(self.seed, epoch))
+    perm = torch.randperm(len(self.dataset), generator=g)               # [N]
+    perm = perm[:len(perm) - len(perm) % self.world][self.rank::self.world]   # this rank's share
+    return perm[:self.batches_per_epoch*self.batch_size]
 
-    def _index_batches(self, epoch, batch):
-        "Lists of indices of every batch from (epoch, batch) on, forever."
-        while True:
-            idx = self.epoch_indices(epoch).view(-1, self.batch_size)         # [batches, batch_size]
-            for b in range(batch, len(idx)): yield idx[b].tolist()
-            epoch, batch = epoch + 1, 0
+# %% ../nbs/06_data.ipynb #90647253
+@patch
+def _index_batches(self:BatchStream, epoch, batch):
+    "Lists of indices of every batch from (epoch, batch) on, forever."
+    while True:
+        idx = self.epoch_indices(epoch).view(-1, self.batch_size)         # [batches, batch_size]
+        for b in range(batch, len(idx)): yield idx[b].tolist()
+        epoch, batch = epoch + 1, 0
 
-    def _loader(self):
-        return iter(DataLoader(_Batches(self.dataset), sampler=self._index_batches(self.epoch, self.batch), batch_size=None,
-                               num_workers=self.num_workers, pin_memory=self.pin_memory, persistent_workers=False))
+@patch
+def _loader(self:BatchStream):
+    return iter(DataLoader(_Batches(self.dataset), sampler=self._index_batches(self.epoch, self.batch), batch_size=None,
+                           num_workers=self.num_workers, pin_memory=self.pin_memory, persistent_workers=False))
 
-    def __iter__(self): return self
-    def __next__(self):
-        if self._it is None: self._it = self._loader()
-        x, y = next(self._it)
-        self.batch += 1
-        if self.batch == self.batches_per_epoch: self.epoch, self.batch = self.epoch + 1, 0
-        nb = self.pin_memory
-        return x.to(self.device, non_blocking=nb), y.to(self.device, non_blocking=nb)
+@patch
+def __iter__(self:BatchStream): return self
 
-    def state_dict(self) -> dict: "The position of the next batch." ; return {"epoch": self.epoch, "batch": self.batch}
-    def load_state_dict(self, state:dict):
-        "Continue from `state` (from `state_dict`); the batches skipped are never loaded."
-        if not 0 <= state["batch"] < self.batches_per_epoch: raise ValueError(f"batch {state['batch']} is not in an epoch of {self.batches_per_epoch} batches")
-        self.epoch, self.batch, self._it = int(state["epoch"]), int(state["batch"]), None
+@patch
+def __next__(self:BatchStream):
+    if self._it is None: self._it = self._loader()
+    x, y = next(self._it)
+    self.batch += 1
+    if self.batch == self.batches_per_epoch: self.epoch, self.batch = self.epoch + 1, 0
+    nb = self.pin_memory
+    return x.to(self.device, non_blocking=nb), y.to(self.device, non_blocking=nb)
 
-    def __repr__(self): return (f"BatchStream({len(self.dataset)} items, batch_size={self.batch_size}, seed={self.seed}, "
-                                f"rank {self.rank}/{self.world}, workers={self.num_workers}, at {self.state_dict()})")
+# %% ../nbs/06_data.ipynb #19944fd3
+@patch
+def state_dict(self:BatchStream) -> dict: "The position of the next batch." ; return {"epoch": self.epoch, "batch": self.batch}
+
+@patch
+def load_state_dict(self:BatchStream, state:dict):
+    "Continue from `state` (from `state_dict`); the batches skipped are never loaded."
+    if not 0 <= state["batch"] < self.batches_per_epoch: raise ValueError(f"batch {state['batch']} is not in an epoch of {self.batches_per_epoch} batches")
+    self.epoch, self.batch, self._it = int(state["epoch"]), int(state["batch"]), None
+
+@patch
+def __repr__(self:BatchStream): return (f"BatchStream({len(self.dataset)} items, batch_size={self.batch_size}, seed={self.seed}, "
+                                        f"rank {self.rank}/{self.world}, workers={self.num_workers}, at {self.state_dict()})")

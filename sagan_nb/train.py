@@ -14,21 +14,12 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm import tqdm
-from .attention import SelfAttention
 from .losses import d_hinge_loss, g_hinge_loss
 from .optim import make_optimizers
 from .models import make_models, preset_config, PRESETS, _check_attn_res
-from .data import make_dataset, BatchStream, RESOLUTIONS
+from .data import make_dataset, BatchStream, RESOLUTIONS, patch   # patch: fastcore's @patch, without fastcore (06_data)
 try: import fcntl                                                     # POSIX file locks; absent on Windows
 except ImportError: fcntl = None
-
-# %% ../nbs/08_training.ipynb #c250071a
-def patch(f):                     # the trainer runs on torch, torchvision, numpy, pillow, matplotlib and tqdm alone: no fastcore
-    "Attach `f` to the class its first parameter is annotated with, as fastcore's `@patch` does: a class grows over several cells."
-    cls = next(iter(f.__annotations__.values()))
-    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
-    setattr(cls, f.__name__, f)
-    return f
 
 # %% ../nbs/08_training.ipynb #e6065a8b
 @dataclass
@@ -55,7 +46,7 @@ class TrainConfig:
     ema_decay: float = 0.999
     amp: str = "auto"                # auto (bf16 on CUDA, off on CPU) | bf16 | off
     compile: bool = False            # torch.compile G and D
-    channels_last: bool = None       # None: on (faster on CUDA and, measured in 12_bench, on the CPU too)
+    channels_last: bool = None       # None: on (faster on CUDA and on the CPU; see 12_bench)
     out: str = "runs/faces32"
     ckpt_every: int = 500
     sample_every: int = 250
@@ -85,11 +76,11 @@ def _typed(c:TrainConfig):
             raise ValueError(f"{_flag(k)} must be {'an integer' if k in _INTS else 'a finite number'}, got {v!r}")
         setattr(c, k, n)
 
-@patch
-def resolved(self:TrainConfig):
-    "A copy with every `None` filled from the preset, and the values checked (a `ValueError` names the flag)."
-    if self.preset not in PRESETS: raise ValueError(f"unknown preset {self.preset!r}; choose one of {sorted(PRESETS)}")
-    p, c = preset_config(self.preset), copy.copy(self)
+# %% ../nbs/08_training.ipynb #0153dc48
+def _from_preset(cfg:TrainConfig) -> TrainConfig:
+    "A copy of `cfg` with every `None` taken from its preset."
+    if cfg.preset not in PRESETS: raise ValueError(f"unknown preset {cfg.preset!r}; choose one of {sorted(PRESETS)}")
+    p, c = preset_config(cfg.preset), copy.copy(cfg)
     for k in ("dataset", "resolution", "ch", "attn_res", "batch_size", "lr_g", "lr_d", "n_dis"):
         if getattr(c, k) is None: setattr(c, k, p[k])
     if c.beta1 is None: c.beta1 = float(p["betas"][0])
@@ -97,7 +88,11 @@ def resolved(self:TrainConfig):
     if c.conditional is None: c.conditional = p.get("n_classes", 0) > 0
     if c.attn_scores is None: c.attn_scores = p.get("attn_scores", "dot")
     if c.lr_decay is None: c.lr_decay = p.get("lr_decay", "none")
-    _typed(c)
+    return c
+
+# %% ../nbs/08_training.ipynb #d5c36e7f
+def _check_values(c:TrainConfig):
+    "Check the values of a config filled from its preset, and normalise them in place (sorted attn_res, paths as text, float betas)."
     if c.resolution not in RESOLUTIONS: raise ValueError(f"--resolution must be one of {RESOLUTIONS}, got {c.resolution!r}")
     try: c.attn_res = _check_attn_res(c.resolution, set(c.attn_res))  # sorted, each size once
     except (TypeError, ValueError) as e: raise ValueError(f"--attn-res {c.attn_res!r}: {e}") from None
@@ -120,6 +115,13 @@ def resolved(self:TrainConfig):
     c.lr_g, c.lr_d, c.beta1, c.beta2 = float(c.lr_g), float(c.lr_d), float(c.beta1), float(c.beta2)   # Adam wants float betas
     if not 0 <= c.ema_decay < 1: raise ValueError(f"--ema-decay must be in [0, 1), got {c.ema_decay}")
     if c.fid_every and c.fid_samples < 16: raise ValueError(f"--fid-samples must be at least 16, got {c.fid_samples}")
+
+@patch
+def resolved(self:TrainConfig):
+    "A copy with every `None` filled from the preset, and the values checked (a `ValueError` names the flag)."
+    c = _from_preset(self)
+    _typed(c)
+    _check_values(c)
     return c
 
 # %% ../nbs/08_training.ipynb #cc1d3ef6
@@ -327,7 +329,7 @@ def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> 
     "(config, changes) of a resumed run: the checkpoint's `saved` config, with the explicitly `given` settings that may change."
     known = {f.name for f in fields(TrainConfig)}
     if not isinstance(saved, dict): raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
-    saved = {"attn_scores": "dot", "lr_decay": "none", **saved}                       # runs saved before these settings existed used these
+    saved = {"attn_scores": "dot", "lr_decay": "none", **saved}                       # a config without these keys trained with these values
     try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()   # the saved run, as it was
     except (TypeError, ValueError) as e: raise ValueError(f"{source} is corrupt: its config does not check ({e})") from None
     differ = [k for k in RUN_SETTINGS if k in given and given[k] is not None and not _same(k, given[k], getattr(cfg, k))]
@@ -556,6 +558,7 @@ def state_dict(self:Trainer):
             "data": self.stream.state_dict(), "config": json.loads(json.dumps(asdict(self.cfg))),
             "n_classes": self.n_classes, "fixed_z": self.fixed_z, "fixed_y": self.fixed_y}
 
+# %% ../nbs/08_training.ipynb #21941f93
 @patch
 def _nonfinite_error(self:Trainer, bad:list=()):
     what = f"{len(bad)} tensors of the weights and optimiser state (first: {bad[0]})" if bad else "a loss"
@@ -661,6 +664,7 @@ def sample(self:Trainer, n=64, use_ema=True):
     G.train(was)
     return x
 
+# %% ../nbs/08_training.ipynb #5f0f1ea3
 @patch
 def save_samples(self:Trainer):
     "The sample grid as OUT/samples/step_NNNNNN.png and last.png, and the attention maps beside it."
@@ -684,6 +688,7 @@ def save_attention(self:Trainer):
     for name in (f"attention_{self.step:06d}.png", "attention_last.png"): fig.savefig(self.out/"samples"/name, dpi=80)
     plt.close(fig)
 
+# %% ../nbs/08_training.ipynb #80b3d9d5
 ATTN_SAMPLES = 128   # generated images behind each logged attention measure
 
 @patch
@@ -695,6 +700,18 @@ def attention_measures(self:Trainer)->dict:
     with self._autocast(): rep = measure_attention(G, n=ATTN_SAMPLES, D=self.D, regions=regions, seed=self.cfg.seed)
     return flat_measures(rep)
 
+def attention_line(step:int, fields:dict)->str:
+    "One progress line per attention layer: query dependence, the eye query's right-eye and background shares, eye–mouth distance."
+    layers = dict.fromkeys(k.split("/")[1] for k in fields if k.count("/") == 2)
+    parts = []
+    for L in layers:
+        m = {k.split("/")[2]: v for k, v in fields.items() if k.startswith(f"attn/{L}/")}
+        txt = f"{L}: QD {m['qd']:.2f}"
+        if "eye_right_eye" in m: txt += f", eye→right eye {m['eye_right_eye']:.1f}×, eye→background {m['eye_background']:.1f}×, eye–mouth {m['eye_mouth_dist']:.2f}"
+        parts.append(txt)
+    return f"step {step} attention · " + " | ".join(parts)
+
+# %% ../nbs/08_training.ipynb #3fddcc56
 @patch
 def _tensorboard(self:Trainer, record):
     "Mirror a log record to TensorBoard when it is installed."
@@ -706,7 +723,6 @@ def _tensorboard(self:Trainer, record):
         if k in ("step", "time"): continue
         for i, x in enumerate(v if isinstance(v, list) else [v]): self._tb.add_scalar(f"{k}/{i}" if isinstance(v, list) else k, x, record["step"])
 
-# %% ../nbs/08_training.ipynb #5f0f1ea3
 @patch
 def _log(self:Trainer, loss_d, loss_g, ips:float, bar=None, extra:dict=None) -> dict:
     if bool(self._bad): raise self._nonfinite_error()
@@ -726,17 +742,6 @@ def _log(self:Trainer, loss_d, loss_g, ips:float, bar=None, extra:dict=None) -> 
                             img_s=f"{ips:.0f}", **{k: record[k] for k in ("fpd", "fid") if k in record})
         if extra: tqdm.write(attention_line(self.step, extra), file=sys.stdout)
     return record
-
-def attention_line(step:int, fields:dict)->str:
-    "One progress line per attention layer: query dependence, the eye query's right-eye and background shares, eye–mouth distance."
-    layers = dict.fromkeys(k.split("/")[1] for k in fields if k.count("/") == 2)
-    parts = []
-    for L in layers:
-        m = {k.split("/")[2]: v for k, v in fields.items() if k.startswith(f"attn/{L}/")}
-        txt = f"{L}: QD {m['qd']:.2f}"
-        if "eye_right_eye" in m: txt += f", eye→right eye {m['eye_right_eye']:.1f}×, eye→background {m['eye_background']:.1f}×, eye–mouth {m['eye_mouth_dist']:.2f}"
-        parts.append(txt)
-    return f"step {step} attention · " + " | ".join(parts)
 
 # %% ../nbs/08_training.ipynb #257ff971
 @patch
@@ -807,27 +812,20 @@ def _out_of_memory(e) -> bool:
 def _fail(e, code):
     print(f"sagan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(code)
 
-def main(argv=None):
-    "Entry point of `sagan-train`."
-    given, t0 = vars(_parser().parse_args(argv)), time.perf_counter()
-    try: tr = Trainer(**given)
+# %% ../nbs/08_training.ipynb #f4a013b2
+def _start(given:dict) -> "Trainer":
+    "The Trainer for the flags `given`; bad input exits 2, an --out that cannot be written 4, Ctrl-C 130, each with one line."
+    try: return Trainer(**given)
     except RunWriteError as e: _fail(e, 4)
     except (ValueError, FileNotFoundError) as e: _fail(e, 2)      # bad input: a message, not a traceback
     except KeyboardInterrupt: _fail("interrupted while setting up, before any training step", 130)
     except (RuntimeError, MemoryError) as e:
         if not _out_of_memory(e): raise
         _fail(f"out of memory while building the run: lower --batch-size or --ch ({str(e).splitlines()[0][:120]})", 2)
-    c = tr.cfg
-    if tr.is_main:
-        print(f"sagan-train: preset {c.preset}, {c.dataset} at {c.resolution}px, attention at {c.attn_res or 'none'}, "
-              f"batch {c.batch_size} x {tr.world} process(es), {c.steps} steps on {tr.device}"
-              f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
-        for k, (old, new) in tr.resume_changes.items(): print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
-    if tr.step >= c.steps:
-        tr.run.release()
-        if tr.is_main: print(f"nothing to do: {tr.out} is already at step {tr.step} of --steps {c.steps}; pass a larger --steps to train further")
-        return
-    try: rec = tr.fit()
+
+def _train(tr:Trainer) -> dict:
+    "`tr.fit()`; non-finite training exits 3, a file that cannot be written 4, a signal 128 + N, each with one line."
+    try: return tr.fit()
     except FloatingPointError as e: _fail(e, 3)
     except RunWriteError as e: _fail(e, 4)
     except KeyboardInterrupt:                                      # a second Ctrl-C: stop at once
@@ -840,6 +838,23 @@ def main(argv=None):
     except Preempted as e:
         if tr.is_main: print(f"sagan-train: {e}", file=sys.stderr, flush=True)
         sys.exit(e.exit_code)
+
+# %% ../nbs/08_training.ipynb #ea7b4d4a
+def main(argv=None):
+    "Entry point of `sagan-train`."
+    given, t0 = vars(_parser().parse_args(argv)), time.perf_counter()
+    tr = _start(given)
+    c = tr.cfg
+    if tr.is_main:
+        print(f"sagan-train: preset {c.preset}, {c.dataset} at {c.resolution}px, attention at {c.attn_res or 'none'}, "
+              f"batch {c.batch_size} x {tr.world} process(es), {c.steps} steps on {tr.device}"
+              f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
+        for k, (old, new) in tr.resume_changes.items(): print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
+    if tr.step >= c.steps:
+        tr.run.release()
+        if tr.is_main: print(f"nothing to do: {tr.out} is already at step {tr.step} of --steps {c.steps}; pass a larger --steps to train further")
+        return
+    rec = _train(tr)
     if tr.is_main:
         print(f"done: step {tr.step} in {time.perf_counter() - t0:.0f} s; last losses D {rec.get('loss_d')}, G {rec.get('loss_g')}; "
               f"samples and attention maps in {tr.out/'samples'}, checkpoint {tr.ckpt_path}", flush=True)
