@@ -166,12 +166,7 @@ def draw_faces(params:list, # `face_params` dicts, one per face
     return (c.img*2 - 1).clamp_(-1, 1), c.mask
 
 # %% ../nbs/06_data.ipynb #97d70199
-def patch(f):
-    "Attach `f` to the class its first parameter is annotated with, as fastcore's `@patch` does: a class grows over several cells."
-    cls = next(iter(f.__annotations__.values()))
-    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
-    setattr(cls, f.__name__, f)
-    return f
+from sagan_nb.attention import patch
 
 # %% ../nbs/06_data.ipynb #9dedc111
 class SyntheticFaces(Dataset):

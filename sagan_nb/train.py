@@ -17,7 +17,8 @@ from tqdm import tqdm
 from .losses import d_hinge_loss, g_hinge_loss
 from .optim import make_optimizers
 from .models import make_models, preset_config, PRESETS, _check_attn_res
-from .data import make_dataset, BatchStream, RESOLUTIONS, patch   # patch: fastcore's @patch, without fastcore (06_data)
+from .data import make_dataset, BatchStream, RESOLUTIONS
+from .attention import patch   # fastcore's @patch without fastcore (01_attention)
 try: import fcntl                                                     # POSIX file locks; absent on Windows
 except ImportError: fcntl = None
 
