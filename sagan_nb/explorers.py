@@ -11,10 +11,10 @@ __all__ = ['DEMO_FILE', 'DEMO_ENV', 'to_rgb_array', 'upscale', 'png_bytes', 'but
            'ttur_run', 'plot_ttur', 'TTURExplorer']
 
 # %% ../nbs/10_explorers.ipynb #97aca7d2
-import io, math, os, time
+import io, os, time
 from pathlib import Path
 import numpy as np
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn.functional as F
 import ipywidgets as widgets
 import traitlets
 from PIL import Image as PILImage
@@ -118,7 +118,7 @@ def fig_png(fig)->bytes:
     return buf.getvalue()
 
 # %% ../nbs/10_explorers.ipynb #79c3e6ac
-from .spectral import SpectralNorm, _as_matrix, power_iterate
+from .spectral import _as_matrix, power_iterate
 
 def power_iteration_trace(weight:torch.Tensor, # a conv, linear or embedding weight; conv weights become (out, in·k·k)
                           n_iter:int, # power iterations to run
@@ -243,8 +243,8 @@ class HingeExplorer(widgets.VBox):
 # %% ../nbs/10_explorers.ipynb #bbe0c0fd
 from .models import make_models, Generator, Discriminator
 from .train import load_checkpoint, save_checkpoint, check_checkpoint_models, TrainConfig, Trainer
-from .attention_maps import (attention_layers, query_maps, upsample_maps, part_masks, part_shares, measure_attention,
-                                     attention_figure, default_queries, CAPTION, PARTS)
+from .attention_maps import (attention_layers, query_maps, upsample_maps, part_masks, part_shares,
+                                     default_queries, CAPTION, PARTS)
 
 from .metrics import ASSETS                                  # the package's assets/ folder
 DEMO_FILE = "demo_faces32.pt"
