@@ -107,6 +107,7 @@ def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False,
     res["attention"] = bench_attention(sides=(16, 32) if quick else (16, 32, 64), device=device, repeats=2 if quick else 3)
     return res
 
+# %% ../nbs/12_bench.ipynb #df4d190d
 def main(argv=None):
     "Entry point of `python -m sagan_nb.bench`."
     ap = argparse.ArgumentParser(prog="python -m sagan_nb.bench", description="Measure sagan-nb's speed and memory; prints one JSON object.")
