@@ -25,3 +25,14 @@ def test_wheel_installs_and_runs_in_fresh_venv(tmp_path):
             "print('ok', sagan_nb.__version__)")
     out = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("ok"), out.stderr
+
+
+@pytest.mark.timeout(600)
+def test_wheel_and_sdist_pass_twine_check(tmp_path):
+    "The package's metadata is publish-ready: the long description (README) renders and the required fields are there."
+    dist = tmp_path/"dist"
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True)
+    files = sorted(dist.iterdir())
+    assert [f.suffix for f in files] == [".whl", ".gz"], files
+    r = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, files)], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.count("PASSED") == 2, r.stdout + r.stderr
