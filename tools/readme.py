@@ -24,13 +24,13 @@ def _include(md):
     return INCLUDE.sub(text, md)
 
 def render(nb_path=ROOT/"nbs"/"index.ipynb"):
-    "Markdown of the README: markdown cells as they are, visible code cells as python blocks."
+    "Markdown of the README: markdown cells (links that climb out of nbs/ made relative to the root), visible code cells as python blocks."
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     parts = []
     for cell in nb["cells"]:
         src = "".join(cell["source"]).strip("\n")
         if not src or _skip(src): continue
-        if cell["cell_type"] == "markdown": parts.append(_include(src))
+        if cell["cell_type"] == "markdown": parts.append(_include(re.sub(r"\]\(\.\./", "](", src)))   # ../x from nbs/ is x from the root
         elif cell["cell_type"] == "code":
             src = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
             if src: parts.append(f"```python\n{src}\n```")
