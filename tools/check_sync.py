@@ -56,7 +56,7 @@ def main():
             problems.append("nbdev_clean + nbdev_export would change these files (run both, then commit notebooks "
                             "and sagan_nb/ together):\n  " + "\n  ".join(changed))
     problems += [f"orphan module: {o}" for o in orphans(ROOT)]
-    # problems += output_problems(ROOT)   # ENABLE once every notebook has docs outputs
+    problems += output_problems(ROOT)
     r = subprocess.run([sys.executable, str(ROOT/"tools"/"readme.py"), "--check"], capture_output=True, text=True)
     if r.returncode: problems.append(r.stderr.strip())
     if problems:
