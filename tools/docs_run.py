@@ -24,10 +24,8 @@ BUDGET_S = 180                       # a docs run's target per notebook
 WIDGET = "application/vnd.jupyter.widget-view+json"
 NOISE = re.compile(r"^(USDT:.*|.*gpuGetDeviceCount failed.*)\n?", re.M)   # torch's own log lines, not the lesson's
 
-def notebooks(names=()):
-    "The project's notebooks in order (scratch notebooks start with `_`), or those whose names contain one of `names`."
-    nbs = sorted(p for p in NBS.glob("*.ipynb") if not p.name.startswith("_"))
-    return [p for p in nbs if any(n in p.name for n in names)] if names else nbs
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_notebooks import notebooks   # the project's notebooks in order, or those whose names contain one of `names`
 
 def _src(cell): return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
