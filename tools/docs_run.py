@@ -1,6 +1,6 @@
 """Execute notebooks in place with the docs parameters, so that the committed notebooks show their outputs.
 
-    python tools/docs_run.py            # re-execute every notebook whose code changed since its outputs were made
+    python tools/docs_run.py            # re-execute every notebook whose code or docs parameters changed since its outputs were made
     python tools/docs_run.py 01 11      # re-execute these (file names containing "01" or "11"), stale or not
     python tools/docs_run.py --list     # only say which notebooks are stale, and why
 
@@ -8,9 +8,9 @@ A docs run executes `nbs/X.ipynb` with papermill from `nbs/`, with the overrides
 (parameters between CI's tiny ones and the full ones: at most about 3 minutes a notebook on a 2-core CPU).
 It then drops widget state and progress-bar widgets (a widget needs a kernel; each widget has a static figure
 beside it), marks papermill's injected-parameters cell `#| eval: false` (so nbdev_test keeps the notebook's own
-parameters), stores a hash of the code cells in the notebook's metadata (`sagan_nb.code_hash`), and cleans it
-with nbdev_clean. `tools/check_sync.py` recomputes the hash and fails, naming the notebook, when the code changed
-after the outputs were made.
+parameters), stores a hash of the code cells and the docs parameters in the notebook's metadata (`sagan_nb`),
+and cleans it with nbdev_clean. `tools/check_sync.py` recomputes the hash and fails, naming the notebook, when the
+code or its entry in `tools/docs_params.json` changed after the outputs were made.
 """
 import argparse, hashlib, json, os, re, subprocess, sys, time
 from pathlib import Path
@@ -35,12 +35,17 @@ def code_hash(nb:dict)->str:
              if c["cell_type"] == "code" and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     return hashlib.sha256("\n\0\n".join(cells).encode()).hexdigest()
 
-def staleness(path:Path):
-    "None when the notebook's outputs were made from its current code; otherwise why they were not."
+def docs_params(stem:str, params:dict=None)->dict:
+    "The docs-run parameters of notebook `stem` (from tools/docs_params.json unless `params` is given)."
+    return (json.loads(PARAMS.read_text()) if params is None else params).get(stem, {})
+
+def staleness(path:Path, params:dict=None):
+    "None when the notebook's outputs were made from its current code and docs parameters; otherwise why they were not."
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    stored = nb.get("metadata", {}).get(META, {}).get("code_hash")
-    if stored is None: return "it has never been executed for the docs (no code hash in its metadata)"
-    if stored != code_hash(nb): return "its code changed after its outputs were made"
+    meta = nb.get("metadata", {}).get(META, {})
+    if meta.get("code_hash") is None: return "it has never been executed for the docs (no code hash in its metadata)"
+    if meta["code_hash"] != code_hash(nb): return "its code changed after its outputs were made"
+    if meta.get("docs_parameters", {}) != docs_params(Path(path).stem, params): return "its parameters in tools/docs_params.json changed after its outputs were made"
     return None
 
 def problems(path:Path)->list:
@@ -77,7 +82,7 @@ def tidy(nb:dict, params:dict)->dict:
 def run(path:Path, kernel="python3")->float:
     "Execute one notebook in place with its docs parameters; returns seconds."
     import papermill as pm
-    params = json.loads(PARAMS.read_text()).get(path.stem, {})
+    params = docs_params(path.stem)
     env_before = dict(os.environ)
     os.environ.update(TQDM_DISABLE="1", IN_TEST="")          # full cells, no progress-bar widgets
     os.environ.pop("MPLBACKEND", None)                         # Agg (set by tests) would keep the figures out of the notebook
