@@ -409,7 +409,7 @@ class BatchStream:
                  batch_size:int, # images per batch (per rank)
                  seed:int=0, # shuffling seed; epoch e uses seed_from(seed, e)
                  device="cpu", # where batches are put
-                 num_workers:int|None=None, # loader processes; None: 0 for faces on a CPU, else min(8, cores - 1)
+                 num_workers:int|None=None, # loader processes; None: 0 for faces on a CPU or on ≤ 2 cores, else min(8, cores - 1)
                  distributed=None, # None: follow torch.distributed if initialised; (rank, world); or False
                 ):
         if batch_size < 1: raise ValueError(f"batch_size must be positive, got {batch_size}")

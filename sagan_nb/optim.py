@@ -15,9 +15,9 @@ from .losses import d_hinge_loss, g_hinge_loss
 from .spectral import spectral_norm  # the project's own parametrization from 02_spectral_norm (1 power iteration)
 
 # %% ../nbs/04_ttur.ipynb #411169f5
-PAPER_LR_G = 1e-4            # SAGAN §4: generator learning rate
-PAPER_LR_D = 4e-4            # SAGAN §4: discriminator learning rate (TTUR: 4× G's)
-PAPER_BETAS = (0.0, 0.9)     # SAGAN §4: Adam β1, β2 (our default)
+PAPER_LR_G = 1e-4            # SAGAN §5: generator learning rate
+PAPER_LR_D = 4e-4            # SAGAN §5: discriminator learning rate (TTUR: 4× G's)
+PAPER_BETAS = (0.0, 0.9)     # SAGAN §5: Adam β1, β2 (our default)
 AUTHORS_CODE_BETAS = (0.0, 0.999)  # the authors' TensorFlow code leaves β2 at its default
 
 # %% ../nbs/04_ttur.ipynb #0b1fe6f9
