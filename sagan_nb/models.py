@@ -251,7 +251,7 @@ def forward(self:Discriminator,
     return (logits, attn) if return_attn else logits
 
 # %% ../nbs/05_models.ipynb #5bc32914
-_TTUR = dict(lr_g=PAPER_LR_G, lr_d=PAPER_LR_D, betas=PAPER_BETAS, n_dis=1)    # the paper's (§4), one D step per G step
+_TTUR = dict(lr_g=PAPER_LR_G, lr_d=PAPER_LR_D, betas=PAPER_BETAS, n_dis=1)    # the paper's (§5), one D step per G step
 _FAST_TTUR = dict(_TTUR, lr_g=2 * PAPER_LR_G, lr_d=2 * PAPER_LR_D)              # same 1 : 4 ratio, for runs of minutes on a CPU
 PRESETS = {
     "imagenet128": dict(dataset="imagenet", resolution=128, ch=64, z_dim=128, n_classes=1000, attn_res=(64,), attn_variant="paper",

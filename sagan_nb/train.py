@@ -464,7 +464,7 @@ def _setup_data(self:Trainer):
 
 # %% ../nbs/08_training.ipynb #af63bf12
 def _narrowest_ch(cfg, n_classes)->int:
-    "The smallest ch whose attention blocks get a multiple of 8 channels (ch = 8 always does)."
+    "The smallest ch whose attention blocks get a multiple of 8 channels (ch = 8 always does); the others that work are its multiples."
     for c in range(1, 8):
         try: make_models(cfg.preset, resolution=cfg.resolution, ch=c, attn_res=cfg.attn_res, attn_variant=cfg.attn_variant,
                          attn_scores=cfg.attn_scores, n_classes=n_classes); return c
@@ -481,9 +481,11 @@ def _setup_models(self:Trainer):
                             attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores, n_classes=self.n_classes)
     except ValueError as e:
         if "multiple of 8" not in str(e): raise
-        raise ValueError(f"--ch {cfg.ch} is too narrow for attention at {cfg.attn_res}: the block there has ch × the layer's multiplier "
-                         f"channels, and f and g map C → C/8, so {e}; the smallest --ch that works is {_narrowest_ch(cfg, self.n_classes)} "
-                         f"(its multiples work too), or use --attn-res none") from None
+        m = _narrowest_ch(cfg, self.n_classes)                            # every working ch is a multiple of m
+        near = sorted({c for c in (m * (cfg.ch // m), m * -(-cfg.ch // m)) if c > 0})
+        raise ValueError(f"--ch {cfg.ch} does not work with attention at {cfg.attn_res}: the block there has ch × the layer's multiplier "
+                         f"channels, and f and g map C → C/8, so {e}; --ch must be a multiple of {m} "
+                         f"(the nearest: {' or '.join(map(str, near))}), or use --attn-res none") from None
     fmt = torch.channels_last if self.channels_last else torch.contiguous_format
     self.G, self.D = G.to(self.device, memory_format=fmt), D.to(self.device, memory_format=fmt)
     self.opt_G, self.opt_D = make_optimizers(self.G, self.D, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=(cfg.beta1, cfg.beta2))

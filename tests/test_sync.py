@@ -39,6 +39,19 @@ def test_changed_docs_parameters_detected(tmp_path):
     assert "docs_params.json changed" in staleness(nb_path, params={"01_attention": {"n": 3}})
     assert staleness(nb_path, params={"08_training": {"steps": 1}}) is None     # another notebook's entry
 
+def test_tidy_stores_what_staleness_compares(tmp_path):
+    "A docs run's metadata (written by `tidy`) makes the notebook fresh for exactly the parameters it ran with."
+    import json
+    from docs_run import tidy, staleness
+    nb_path = _executed_copy(tmp_path)
+    nb = tidy(json.loads(nb_path.read_text()), {"n": 3})
+    nb["cells"][1].setdefault("metadata", {})["tags"] = []
+    nb = tidy(nb, {"n": 3})
+    nb_path.write_text(json.dumps(nb))
+    assert staleness(nb_path, params={"01_attention": {"n": 3}}) is None
+    assert staleness(nb_path, params={}) is not None
+    assert all(c.get("metadata", {}).get("tags", ["x"]) for c in nb["cells"])          # no empty tag lists left, in any cell
+
 def test_widget_state_and_size_detected(tmp_path):
     import json
     from check_sync import output_problems

@@ -1,6 +1,6 @@
 """Fail if the notebooks are not clean, the library is not what the notebooks export, a module is an orphan,
-README.md has drifted from nbs/index.ipynb, or a notebook's committed outputs are stale (its code changed after they
-were made), over 1 MB, or hold widget state. Runs nbdev_clean + nbdev_export on a scratch copy; changes nothing here.
+README.md has drifted from nbs/index.ipynb, or a notebook's committed outputs are stale (its code or its docs
+parameters changed after they were made), over 1 MB, or hold widget state. Runs nbdev_clean + nbdev_export on a scratch copy; changes nothing here.
 
     python tools/check_sync.py
 """

@@ -62,9 +62,9 @@ def tidy(nb:dict, params:dict)->dict:
     "Drop widget state and outputs, torch's log noise, and mark the injected parameters; store the code hash."
     nb.get("metadata", {}).pop("widgets", None)
     for c in nb["cells"]:
-        if c["cell_type"] != "code": continue
         tags = c.get("metadata", {}).get("tags", [])
         if "tags" in c.get("metadata", {}) and not tags: del c["metadata"]["tags"]      # papermill adds empty tag lists
+        if c["cell_type"] != "code": continue
         if "injected-parameters" in tags:
             c["source"] = "#| eval: false\n# The parameters of this docs run (tools/docs_params.json), set by papermill\n" + \
                           "\n".join(f"{k} = {v!r}" for k, v in params.items())
