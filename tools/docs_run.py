@@ -59,7 +59,7 @@ def problems(path:Path)->list:
     return out
 
 def tidy(nb:dict, params:dict)->dict:
-    "Drop widget state and outputs, torch's log noise, and mark the injected parameters; store the code hash."
+    "Drop widget state and outputs, torch's log noise and empty tag lists, and mark the injected parameters; store the code hash and `params`."
     nb.get("metadata", {}).pop("widgets", None)
     for c in nb["cells"]:
         tags = c.get("metadata", {}).get("tags", [])
