@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PER_LOGIT_LOSSES', 'd_hinge_loss', 'g_hinge_loss', 'd_bce_loss', 'g_bce_loss', 'd_wgan_loss', 'g_wgan_loss',
-           'LossTerms']
+           'LossTerms', 'r1_penalty']
 
 # %% ../nbs/03_hinge_loss.ipynb #1cb9a1ec
 import torch, torch.nn.functional as F
@@ -70,3 +70,16 @@ PER_LOGIT_LOSSES = {   # the batch losses above are the means of these terms
     "bce":   LossTerms(lambda t: F.softplus(-t), lambda t: F.softplus(t), lambda t: F.softplus(-t)),
     "wgan":  LossTerms(lambda t: -t, lambda t: t, lambda t: -t),
 }
+
+# %% ../nbs/03_hinge_loss.ipynb #ce421b14
+def r1_penalty(D, # a discriminator: D(x, y) -> logits (B,)
+               real:torch.Tensor, # [B, ...] real images
+               y:torch.Tensor=None, # [B] classes, for a conditional D
+              )->torch.Tensor: # scalar: ½ E‖∇ₓD(x)‖² (multiply by γ)
+    "The R1 penalty's expectation, differentiable with respect to D's weights."
+    from torch.nn.attention import sdpa_kernel, SDPBackend
+    real = real.detach().requires_grad_(True)
+    with sdpa_kernel([SDPBackend.MATH]):                           # double backward through attention
+        out = (D(real) if y is None else D(real, y)).float()
+        grad, = torch.autograd.grad(out.sum(), real, create_graph=True)   # [B, ...]: each logit's gradient
+    return 0.5 * grad.pow(2).flatten(1).sum(1).mean()

@@ -4,8 +4,9 @@
     python tools/experiment.py NAME --measure-only OUT   # (re)measure the run already in OUT (its checkpoints/last.pt)
 
 Each record holds the settings, the training time (with the thread count: compare times only between runs on the same
-machine and load), and the measures the README's main job targets: sample spread against real faces, the face-part FD
-on 512 faces, and sagan_nb.attention_maps.measure_attention for every attention layer of G and D (256 faces).
+machine and load), and the measures the README's main job targets: FPD, spread and found on 512 samples (sagan_nb.metrics.sample_scores),
+and the attention of every layer of G and D: counted over all 256 samples at fixed queries, with an untrained control and
+D on 256 real faces (attention_report), and placed on the parts the segmenter finds (measure_attention, selected).
 """
 import argparse, json, os, sys, time
 from pathlib import Path
@@ -14,27 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT/"results"/"experiments.jsonl"
 
 
-def mean_pair_distance(x):
-    "Mean L2 distance between all pairs of images (flattened)."
-    import torch
-    x = x.flatten(1).double(); n = len(x)
-    return float(torch.cdist(x, x).sum() / (n * (n - 1)))
-
-
 def measure(G, D, seed=123, n=512):
-    "Sample spread (fake / real pairwise distance), FPD on n faces, and the attention measures."
-    import torch
+    "sagan_nb.metrics.sample_scores (FPD, spread, found on n samples), the attention of every layer counted over every sample at\n"
+    "fixed queries, beside an untrained control and D on real faces (attention_report), and the segmenter-placed measures."
     from sagan_nb.data import make_dataset
-    from sagan_nb.metrics import face_part_fd
-    from sagan_nb.attention_maps import measure_attention
-    G.eval()
-    with torch.no_grad():
-        z = torch.randn(n, G.z_dim, generator=torch.Generator().manual_seed(seed))
-        fake = torch.cat([G(zb).float() for zb in z.split(64)])
-    real = make_dataset("faces", resolution=G.resolution, split="valid").batch(list(range(n)))[0].float()
-    out = dict(spread=round(mean_pair_distance(fake[:256]) / mean_pair_distance(real[:256]), 4),
-               fpd=round(float(face_part_fd(real, fake)), 4))
+    from sagan_nb.metrics import sample_scores
+    from sagan_nb.attention_maps import measure_attention, attention_report
+    out = sample_scores(G, n=n, seed=seed)
     if G.attn_res:
+        real = make_dataset("faces", resolution=G.resolution, split="valid").batch(list(range(256)))[0].float()
+        out["fixed"] = attention_report(G, 256, seed=seed, D=D, real=real)
         rep = measure_attention(G, 256, D=D, seed=seed)
         out["attention"] = {k: ({m: round(v, 4) for m, v in d.items()} if isinstance(d, dict) else d) for k, d in rep.items()}
     return out
@@ -75,7 +65,7 @@ def main(argv=sys.argv[1:]):
     cfg = load_checkpoint(ck)["config"]
     rec = dict(name=args.name, note=args.note, seed=cfg.get("seed"), step=info["step"], flags=train_flags, seconds=secs,
                threads=torch.get_num_threads(), config={k: cfg.get(k) for k in ("preset", "ch", "attn_res", "attn_scores", "batch_size",
-               "lr_g", "lr_d", "beta1", "beta2", "n_dis", "ema", "steps")}, **measure(G, D))
+               "lr_g", "lr_d", "beta1", "beta2", "n_dis", "r1", "lr_decay", "ema", "ema_decay", "steps")}, **measure(G, D))
     rec["figures"] = save_figures(Path(out), args.name)
     RESULTS.parent.mkdir(exist_ok=True)
     with open(RESULTS, "a") as f: f.write(json.dumps(rec) + "\n")

@@ -1,0 +1,55 @@
+"""Time to quality: train one recipe on the synthetic faces and score its samples every few hundred steps.
+
+    python tools/ttq.py NAME --seed S [--threads T] [--eval-every K] [--r1 G] [any sagan-train flag, e.g. --steps 2500]
+
+Each evaluation appends one row to results/ttq.jsonl: the recipe, the seed, the step, the training seconds so far (the
+CPU time of the steps alone, evaluations excluded; compare only rows of the same thread count and load), D's and G's
+mean losses since the last row, and sagan_nb.metrics.sample_scores (FPD, spread, found) of the EMA generator and of the
+raw one, on the same 512 latents. The run's last weights are kept in runs/ttq/NAME_sS/last.pt.
+"""
+import argparse, json, os, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT/"results"/"ttq.jsonl"
+
+
+def main(argv=sys.argv[1:]):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("name"); ap.add_argument("--seed", type=int, default=0); ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--results", default=str(RESULTS))
+    args, flags = ap.parse_known_args(argv)
+    if args.threads: os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    import torch
+    if args.threads: torch.set_num_threads(args.threads)
+    from sagan_nb.train import Trainer, _parser
+    from sagan_nb.metrics import sample_scores, real_face_stats
+    out = ROOT/"runs"/"ttq"/f"{args.name}_s{args.seed}"
+    if (out/"last.pt").exists(): print(f"{out} is done; delete it to run again"); return 0
+    import shutil; shutil.rmtree(out/"run", ignore_errors=True)
+    t = Trainer(**vars(_parser().parse_args(["--out", str(out/"run"), "--seed", str(args.seed), "--no-progress", *flags])))
+    real = real_face_stats(t.cfg.resolution)
+    secs, ld, lg, n = 0.0, 0.0, 0.0, 0
+    rows = []
+    while t.step < t.cfg.steps:
+        t0 = time.perf_counter()
+        loss_d, loss_g = t.train_step()
+        ld, lg, n = ld + float(loss_d), lg + float(loss_g), n + 1
+        secs += time.perf_counter() - t0
+        if t.step % args.eval_every == 0 or t.step == t.cfg.steps:
+            row = dict(name=args.name, seed=args.seed, step=t.step, seconds=round(secs, 1), threads=torch.get_num_threads(),
+                       flags=flags, loss_d=round(ld / n, 4), loss_g=round(lg / n, 4))
+            ld, lg, n = 0.0, 0.0, 0
+            for key, G in (("ema", t.ema.model if t.ema else None), ("raw", t.G)):
+                if G is not None: row[key] = sample_scores(G, real, n=512, seed=123)
+            with open(args.results, "a") as f: f.write(json.dumps(row) + "\n")
+            print(json.dumps(row), flush=True)
+            if not all(map(torch.isfinite, (loss_d, loss_g))): break
+    torch.save(dict(config=json.loads(json.dumps(vars(t.cfg), default=list)), G_ema=(t.ema.model if t.ema else t.G).state_dict(),
+                    D=t.D.state_dict(), step=t.step), out/"last.pt")
+    shutil.rmtree(out/"run", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__": sys.exit(main())
