@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Make the explorers' demo checkpoint with one command (about 6 minutes on a 2-core CPU; well under the hour we allow).
+# Make the explorers' demo checkpoint with one command (about 8 minutes on a 2-core CPU).
 #   bash tools/make_demo.sh        # seed 0: train runs/demo/seed0, measure it, and write the slim data/demo_faces32.pt
 #   bash tools/make_demo.sh 1      # another seed: train and measure runs/demo/seed1 only (to check the recipe is not one lucky seed)
-# The run is sagan-train on its defaults (the faces32 preset: similarity attention at 16x16, linear learning-rate decay,
-# 1,500 steps), i.e. the README's main job with its own output folder. Its measures (sample spread, FPD on 512 faces, and
+# The run is sagan-train on its defaults (the faces32 preset; see 05_models and 10a_time_to_quality),
+# i.e. the README's main job with its own output folder. The shipped data/demo_faces32.pt was made by the earlier preset
+# (similarity scores, linear decay, 1,500 steps). Its measures (FPD, spread, found on 512 faces, and
 # the attention of every layer of G and D on 256 faces) are appended to results/experiments.jsonl as "demo_seedS".
 source "$(dirname "$0")/env.sh"
 SEED=${1:-0}
