@@ -35,7 +35,7 @@ class TrainConfig:
     attn_variant: str = "paper"      # paper | official
     attn_scores: str = None          # dot (the paper's) | cosine | similarity (preset's by default; see 01_attention)
     conditional: bool = None         # class-conditional G (cond. BN) and projection D
-    steps: int = 2500                # G steps (faces32 on a 2-core CPU: about eight minutes; 10a_time_to_quality)
+    steps: int = 2500                # G steps (faces32 on a 2-core CPU: about seven minutes; 10a_time_to_quality)
     batch_size: int = None           # per process
     lr_g: float = None
     lr_d: float = None
