@@ -285,39 +285,59 @@ def attention_report(G:nn.Module, # a trained Generator of faces
 
 # %% ../nbs/07a_attention_maps.ipynb #2fc69643
 def default_queries(dataset:str, # data set name; "faces" uses the synthetic faces' mean part positions
-                    resolution:int)->dict:
-    "Query pixels like the seed's figure: {'left eye': (row, col), 'mouth': (row, col)}."
-    if dataset == "faces":
-        q = part_queries(mean_part_masks(resolution, n=64)[None])[0]           # [2, 2]
-        return {"left eye": tuple(q[0].tolist()), "mouth": tuple(q[1].tolist())}
-    return {"left eye": (0.43 * resolution, 0.36 * resolution), "mouth": (0.72 * resolution, 0.5 * resolution)}
+                    resolution:int,
+                    parts=("left_eye", "mouth"), # faces: any of left_eye, right_eye, mouth, hair, background
+                   )->dict:
+    "Query pixels like the seed's figure: {'left eye': (row, col), 'mouth': (row, col)}, more parts on request."
+    if dataset != "faces":
+        return {"left eye": (0.43 * resolution, 0.36 * resolution), "mouth": (0.72 * resolution, 0.5 * resolution)}
+    mean = mean_part_masks(resolution, n=64)                                     # [n_parts, R, R]
+    out = {}
+    for p in parts:
+        if p not in PARTS or p == "face": raise ValueError(f"no query for part {p!r}: use one of {[q for q in PARTS if q != 'face']}")
+        if p in ("hair", "background"):                                           # a large region: its centroid can fall outside it
+            r, c = divmod(int(mean[PARTS.index(p)].flatten().argmax()), resolution) if p == "hair" else (resolution // 8,) * 2
+            out[p.replace("_", " ")] = (float(r), float(c))
+        else: out[p.replace("_", " ")] = tuple(part_queries(mean[None], parts=(p,))[0, 0].tolist())
+    return out
 
-CAPTION = "cyan dot: the query pixel · bright: where it looks (β on each key cell)"
+CAPTION = "cyan dot: the query pixel · bright: where it looks (β on each key cell) · peak: the map's maximum over a uniform map's"
 
 # %% ../nbs/07a_attention_maps.ipynb #82fa785d
 @torch.no_grad()
-def attention_figure(G:nn.Module, # a Generator
-                     z:torch.Tensor, # noise [1, z_dim]
-                     y=None, # class [1] for a conditional G
+def attention_figure(G:nn.Module=None, # a Generator (with z), or None with D and images
+                     z:torch.Tensor=None, # noise [B, z_dim]; B > 1: the maps and the image averaged over the batch
+                     y=None, # class [B] for a conditional model
                      queries:dict=None, # {name: (row, col)}; None: default_queries("faces", R)
                      title:str=None, # the figure's title
+                     D:nn.Module=None, # draw D's attention instead, as it reads `images`
+                     images:torch.Tensor=None, # [B, 3, R, R] in [-1, 1] for D (real faces, say); B > 1: averaged
                     ):
-    "A matplotlib figure: a row per query, the image with the query dot, then each attention layer's map with a colour bar."
+    "A matplotlib figure: a row per query, the image with the query dot, then each attention layer's map with its own colour bar."
     import matplotlib.pyplot as plt
-    R = G.resolution
+    if (G is None) == (D is None): raise ValueError("give a Generator G with z, or a Discriminator D with images")
+    net = G if G is not None else D
+    if G is not None:
+        if z is None: raise ValueError("a Generator needs z: noise [B, z_dim]")
+        img, attn = G(z, y, return_attn=True)
+    else:
+        if images is None: raise ValueError("a Discriminator needs images=[B, 3, R, R]")
+        img = images.to(next(D.parameters()).device).float()
+        attn = D(img, y, return_attn=True)[1]
+    R = img.shape[-1]
     queries = queries or default_queries("faces", R)
-    img, attn = G(z, y, return_attn=True)
-    maps = query_maps(attn, torch.tensor(list(queries.values()), dtype=torch.float32), R)   # [(s, [1, Q, s_k, s_k])]
-    gammas = [G.attn[str(s)].gamma.item() for s, _ in attn]
-    rgb = ((img[0].float().clamp(-1, 1) + 1) / 2).permute(1, 2, 0).cpu()
+    maps = query_maps(attn, torch.tensor(list(queries.values()), dtype=torch.float32), R)   # [(s, [B, Q, s_k, s_k])]
+    maps = [(s, mp.float().mean(0)) for s, mp in maps]                                          # [(s, [Q, s_k, s_k])]
+    gammas = [net.attn[str(s)].gamma.item() for s, _ in attn]
+    rgb = ((img.float().mean(0).clamp(-1, 1) + 1) / 2).permute(1, 2, 0).cpu()
     fig, axs = plt.subplots(len(queries), len(maps) + 1, figsize=(2.9 * (len(maps) + 1), 2.7 * len(queries) + 0.5), squeeze=False)
     for k, (name, q) in enumerate(queries.items()):
         for a in axs[k]: a.imshow(rgb); a.plot(q[1], q[0], "o", mfc="cyan", mec="white"); a.axis("off")
         axs[k, 0].set_title(f"{name} query")
         for a, (s, mp), gamma in zip(axs[k, 1:], maps, gammas):
-            im = a.imshow(upsample_maps(mp[0, k], R).cpu(), cmap="magma", alpha=0.7)
-            a.set_title(f"β at {s}×{s}, γ={gamma:.2f}", fontsize=9)
-            fig.colorbar(im, ax=a, fraction=0.046, pad=0.04)
+            im = a.imshow(upsample_maps(mp[k], R).cpu(), cmap="magma", alpha=0.7)
+            a.set_title(f"β at {s}×{s}, γ={gamma:.2f}, peak {mp[k].max().item() * mp[k].numel():.1f}×", fontsize=9)
+            fig.colorbar(im, ax=a, fraction=0.046, pad=0.04)                   # its own bar: a flat map shows a narrow range
     fig.suptitle(title or "Where each query looks", fontsize=11)
     fig.text(0.5, 0.01, CAPTION, ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.04, 1, 1))

@@ -5,13 +5,26 @@
 Each evaluation appends one row to results/ttq.jsonl: the recipe, the seed, the step, the training seconds so far (the
 CPU time of the steps alone, evaluations excluded; compare only rows of the same thread count and load), D's and G's
 mean losses since the last row, and sagan_nb.metrics.sample_scores (FPD, spread, found) of the EMA generator and of the
-raw one, on the same 512 latents. The run's last weights are kept in runs/ttq/NAME_sS/last.pt.
+raw one, on the same 512 latents. The last row also holds "fixed": the EMA generator's attention at fixed queries over
+256 samples, beside an untrained control and D on 256 real faces (sagan_nb.attention_maps.attention_report), every
+sample counted. The run's last weights are kept in runs/ttq/NAME_sS/last.pt.
 """
 import argparse, json, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT/"results"/"ttq.jsonl"
+
+
+def final_attention(t):
+    "The fixed-query attention report of the run's EMA G (or G), its untrained control, and D on 256 real faces."
+    import copy
+    from sagan_nb.data import make_dataset
+    from sagan_nb.attention_maps import attention_report
+    G = copy.deepcopy(t.ema.model if t.ema else t.G).cpu().eval()
+    D = copy.deepcopy(t.D).cpu().eval()
+    real = make_dataset("faces", resolution=G.resolution, split="valid").batch(list(range(256)))[0].float()
+    return attention_report(G, 256, seed=123, D=D, real=real)
 
 
 def main(argv=sys.argv[1:]):
@@ -43,6 +56,7 @@ def main(argv=sys.argv[1:]):
             ld, lg, n = 0.0, 0.0, 0
             for key, G in (("ema", t.ema.model if t.ema else None), ("raw", t.G)):
                 if G is not None: row[key] = sample_scores(G, real, n=512, seed=123)
+            if t.step == t.cfg.steps and t.G.attn_res: row["fixed"] = final_attention(t)
             with open(args.results, "a") as f: f.write(json.dumps(row) + "\n")
             print(json.dumps(row), flush=True)
             if not all(map(torch.isfinite, (loss_d, loss_g))): break
