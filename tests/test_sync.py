@@ -64,3 +64,18 @@ def test_widget_state_and_size_detected(tmp_path):
     nb["cells"][0].setdefault("attachments", {})["pad"] = "x" * 1_100_000      # a 1.1 MB blob
     nb_path.write_text(json.dumps(nb))
     assert any("over the 1 MB limit" in p for p in output_problems(tmp_path))
+    del nb["cells"][0]["attachments"]["pad"]
+    nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stderr", "text": "\rrun:  50%|█████     | 1/2 [00:01<00:01]"}]
+    nb_path.write_text(json.dumps(nb))
+    assert any("stores a progress bar" in p for p in output_problems(tmp_path))
+
+def test_tidy_drops_progress_bars_and_keeps_the_lines_between():
+    "A text progress bar redrawn with carriage returns leaves nothing in the stored notebook; the log lines printed between its redraws stay."
+    from docs_run import tidy, plain_stream
+    frames = ["\rrun:   0%|          | 0/3 [00:00<?, ?it/s]", "\rrun:  33%|███▎      | 1/3 [00:01<00:02,  1.0s/it]",
+              "\r          \r", "step 1 attention · QD 0.5\n\rrun:  67%|██████▋   | 2/3", "\rrun: 100%|██████████| 3/3\n", "done\n"]
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "x", "outputs":
+                     [{"output_type": "stream", "name": "stdout", "text": f} for f in frames]}], "metadata": {}}
+    outs = tidy(nb, {})["cells"][0]["outputs"]
+    assert [o["text"] for o in outs] == ["step 1 attention · QD 0.5\ndone\n"], outs
+    assert plain_stream("loss 1\nloss 2\n") == "loss 1\nloss 2\n"                 # plain lines are left alone

@@ -23,6 +23,16 @@ MAX_BYTES = 1_000_000                # each committed notebook stays under 1 MB
 BUDGET_S = 180                       # a docs run's target per notebook
 WIDGET = "application/vnd.jupyter.widget-view+json"
 NOISE = re.compile(r"^(USDT:.*|.*gpuGetDeviceCount failed.*)\n?", re.M)   # torch's own log lines, not the lesson's
+BAR = re.compile(r"\d+%\|.*\|")                                            # a tqdm progress bar's text
+
+def plain_stream(text:str)->str:
+    "What a terminal shows of a stream: each line's text after its last carriage return, with progress-bar lines dropped."
+    out = []
+    for line in text.split("\n"):
+        shown = line.rsplit("\r", 1)[-1]
+        if "\r" in line and (not shown.strip() or BAR.search(shown)): continue       # redrawn bars and their erasures
+        out.append(shown)
+    return "\n".join(out)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run_notebooks import notebooks   # the project's notebooks in order, or those whose names contain one of `names`
@@ -49,13 +59,16 @@ def staleness(path:Path, params:dict=None):
     return None
 
 def problems(path:Path)->list:
-    "What is wrong with a committed notebook's outputs: stale code, widget state, size."
+    "What is wrong with a committed notebook's outputs: stale code, widget state, size, a stored progress bar."
     out, raw = [], Path(path).read_bytes()
     if (why := staleness(path)): out.append(f"{path.name}: {why}; re-run it with `python tools/docs_run.py {path.stem}`")
     if len(raw) > MAX_BYTES: out.append(f"{path.name}: {len(raw)/1e6:.2f} MB, over the 1 MB limit; shrink its figures")
     nb = json.loads(raw)
     if nb.get("metadata", {}).get("widgets") or WIDGET.encode() in raw:
         out.append(f"{path.name}: holds widget state; re-run it with `python tools/docs_run.py {path.stem}`")
+    streams = [_src({"source": o["text"]}) for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "stream"]
+    if any("\r" in t and BAR.search(t) for t in streams):
+        out.append(f"{path.name}: stores a progress bar; re-run it with `python tools/docs_run.py {path.stem}`, which drops them")
     return out
 
 def tidy(nb:dict, params:dict)->dict:
@@ -71,11 +84,14 @@ def tidy(nb:dict, params:dict)->dict:
         outs = []
         for o in c.get("outputs", []):
             if WIDGET in o.get("data", {}): continue
-            if o.get("output_type") == "stream" and o.get("name") == "stderr":
-                o["text"] = NOISE.sub("", _src({"source": o["text"]}))
-                if not o["text"].strip(): continue
+            if o.get("output_type") == "stream":
+                if outs and outs[-1].get("output_type") == "stream" and outs[-1]["name"] == o["name"]:   # one output per run of a stream
+                    outs[-1]["text"] = _src({"source": outs[-1]["text"]}) + _src({"source": o["text"]}); continue
+                o["text"] = _src({"source": o["text"]})
             outs.append(o)
-        c["outputs"] = outs
+        for o in outs:
+            if o.get("output_type") == "stream": o["text"] = plain_stream(NOISE.sub("", o["text"]) if o["name"] == "stderr" else o["text"])
+        c["outputs"] = [o for o in outs if o.get("output_type") != "stream" or o["text"].strip()]
     nb.setdefault("metadata", {})[META] = {"code_hash": code_hash(nb), "docs_parameters": params}
     return nb
 
