@@ -166,6 +166,20 @@ def test_signal_checkpoints_and_prints_the_resume_command(tmp_path, sig, code):
     assert r.returncode == 0 and f"resuming from step {step}" in r.stdout, r.stderr
     assert ckpt(out)["step"] == step + 1
 
+def test_sigterm_to_the_process_group_with_loader_workers_checkpoints(tmp_path):
+    "SLURM and `kill -TERM -PGID` signal every process of the group: the loader workers leave it to the main process."
+    out = tmp_path/"out"
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, "--num-workers", "2", "--steps", "100000", "--ckpt-every", "0",
+                          "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while (not (out/"metrics.jsonl").exists() or len(logged_steps(out)) < 2) and time.time() < deadline: time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGTERM)                                           # the session leader's pid is the group's id
+    _, stderr = p.communicate(timeout=120)
+    assert p.returncode == 128 + signal.SIGTERM, (p.returncode, stderr[-2000:])
+    assert "Traceback" not in stderr and stderr.count("SIGTERM: stopping") == 1, stderr[-2000:]
+    step = ckpt(out)["step"]
+    assert step >= 2 and logged_steps(out)[-1] == step
+
 # ---- 7. corrupt checkpoints -----------------------------------------------------------------------------------
 
 @pytest.fixture
