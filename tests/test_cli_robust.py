@@ -211,6 +211,31 @@ def test_malicious_checkpoint_keeps_torch_reason(tmp_path):
     from sagan_nb.explorers import load_models
     with pytest.raises(ValueError, match="GLOBAL"): load_models(tmp_path/"checkpoints"/"last.pt")
 
+def _set(**kw): return lambda ck: ck["config"].update(kw)
+def _drop(k): return lambda ck: ck["config"].pop(k)
+
+@pytest.mark.parametrize("damage,says", [
+    (lambda ck: ck.update(config="faces32"), "its config is a str"),
+    (_drop("resolution"), "lacks resolution"),
+    (_drop("preset"), "lacks preset"),
+    (_set(ch="8"), "ch is '8'"),
+    (_set(ch=True), "ch is True"),
+    (_set(attn_res=16), "attn_res is 16"),
+    (_set(attn_res=["16"]), "attn_res is ['16']"),
+    (_set(attn_res=[7]), "attn_res [7]"),
+    (_set(resolution=48), "resolution is 48"),
+    (_set(preset="nosuch"), "preset is 'nosuch'"),
+    (_set(attn_variant=3), "attn_variant is 3"),
+    (lambda ck: ck.update(n_classes="x"), "n_classes is 'x'"),
+], ids=["config-str", "no-resolution", "no-preset", "ch-str", "ch-bool", "attn_res-int", "attn_res-strs", "attn_res-7",
+        "resolution-48", "preset-unknown", "attn_variant-int", "n_classes-str"])
+def test_load_models_names_a_bad_config_in_one_line(run4, tmp_path, damage, says):
+    from sagan_nb.explorers import load_models
+    ck = ckpt(run4); damage(ck); path = tmp_path/"bad.pt"; torch.save(ck, path)
+    with pytest.raises(ValueError) as e: load_models(path)
+    msg = str(e.value)
+    assert "\n" not in msg and str(path) in msg and says in msg, msg
+
 LIMITED = ("import resource, sys\n"
            "resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))\n"   # 8 GiB: a failed check dies here, not the machine
            "from sagan_nb import train, explorers\n"
