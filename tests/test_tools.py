@@ -1,0 +1,28 @@
+"""tools/ as a hostile user runs them: every name or path a tool is given is checked before any work starts."""
+import shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def usage_error(r, *says):
+    "argparse's usage error: exit 2, no traceback, and its error line names each of `says`."
+    assert r.returncode == 2 and "Traceback" not in r.stderr, (r.returncode, r.stderr[-2000:])
+    line = [l for l in r.stderr.splitlines() if "error:" in l]
+    assert len(line) == 1 and all(s in line[0] for s in says), r.stderr[-2000:]
+
+# ---- tools/experiment.py NAME ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["scores/sim", "../../etc/x", ".hidden", "", "a" * 101])
+def test_experiment_refuses_a_name_that_is_not_plain_before_training(tmp_path, name):
+    "A copy of the tool in tmp_path/tools, so that whatever it would write lands under tmp_path, never in the checkout."
+    (tmp_path/"tools").mkdir(); shutil.copy(ROOT/"tools"/"experiment.py", tmp_path/"tools")
+    r = subprocess.run([sys.executable, str(tmp_path/"tools"/"experiment.py"), name, "--preset", "faces32", "--steps", "1",
+                        "--batch-size", "4", "--sample-every", "0", "--ckpt-every", "1"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    usage_error(r, "NAME must be a plain name", repr(name))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tools"], "nothing was trained or written"
+
+def test_experiment_accepts_a_plain_name():
+    import experiment
+    for name in ("sim_dot-2.5", "seed0", "A.b"): assert experiment.experiment_name(name) == name
