@@ -26,3 +26,18 @@ def test_experiment_refuses_a_name_that_is_not_plain_before_training(tmp_path, n
 def test_experiment_accepts_a_plain_name():
     import experiment
     for name in ("sim_dot-2.5", "seed0", "A.b"): assert experiment.experiment_name(name) == name
+
+# ---- tools/docs_run.py NAME... and tools/run_notebooks.py NAME... ---------------------------------------------------
+
+def test_docs_run_names_a_notebook_that_does_not_exist():
+    r = subprocess.run([sys.executable, str(ROOT/"tools"/"docs_run.py"), "nosuchnotebook"], capture_output=True, text=True)
+    usage_error(r, "no notebook", "'nosuchnotebook'", "01_attention")
+    assert "fresh" not in r.stdout
+
+@pytest.mark.parametrize("tool", ["docs_run", "run_notebooks"])
+def test_one_unknown_name_stops_the_tool_before_any_notebook_runs(monkeypatch, capsys, tool):
+    mod = __import__(tool)
+    ran = []
+    monkeypatch.setattr(mod, "run", lambda p, *a, **k: ran.append(p) or 0.0)
+    with pytest.raises(SystemExit) as e: mod.main(["01_attention", "nosuch"])
+    assert e.value.code == 2 and ran == [] and "'nosuch'" in capsys.readouterr().err
