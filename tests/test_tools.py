@@ -41,3 +41,31 @@ def test_one_unknown_name_stops_the_tool_before_any_notebook_runs(monkeypatch, c
     monkeypatch.setattr(mod, "run", lambda p, *a, **k: ran.append(p) or 0.0)
     with pytest.raises(SystemExit) as e: mod.main(["01_attention", "nosuch"])
     assert e.value.code == 2 and ran == [] and "'nosuch'" in capsys.readouterr().err
+
+# ---- tools/book.py --src --out ----------------------------------------------------------------------------------
+
+def _notebooks(folder):
+    folder.mkdir(parents=True)
+    for name in ("index.ipynb", "01_a.ipynb"): (folder/name).write_text("{}")
+    return folder
+
+def book(*args):
+    return subprocess.run([sys.executable, str(ROOT/"tools"/"book.py"), *map(str, args)], capture_output=True, text=True)
+
+@pytest.mark.parametrize("where", ["same", "parent", "inside"])
+def test_book_refuses_an_out_that_would_delete_the_notebooks(tmp_path, where):
+    src = _notebooks(tmp_path/"nbs")
+    out = {"same": src, "parent": tmp_path, "inside": src/"_book"}[where]
+    if where == "inside": out.mkdir()
+    usage_error(book("--src", src, "--out", out), "--out", "--src", "a folder of its own")
+    assert sorted(p.name for p in src.iterdir()) == sorted(["01_a.ipynb", "index.ipynb"] + (["_book"] if where == "inside" else []))
+
+def test_book_refuses_a_missing_src_and_a_folder_that_is_not_a_book(tmp_path):
+    usage_error(book("--src", tmp_path/"nonexistent", "--out", tmp_path/"o"), "--src", "nonexistent", "is not a folder")
+    src, keep = _notebooks(tmp_path/"nbs"), tmp_path/"keep"
+    usage_error(book("--src", tmp_path, "--out", tmp_path/"o"), "has no index.ipynb")
+    keep.mkdir(); (keep/"thesis.tex").write_text("years of work")
+    usage_error(book("--src", src, "--out", keep), "not a book", str(keep))
+    assert (keep/"thesis.tex").read_text() == "years of work"
+    (tmp_path/"file").write_text("x")
+    usage_error(book("--src", src, "--out", tmp_path/"file"), "is a file")
