@@ -269,7 +269,7 @@ def build(src=ROOT/"nbs", out=ROOT/"_book", quiet=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--src", default=str(ROOT/"nbs"), help="folder holding index.ipynb and the NN_topic.ipynb notebooks (default: nbs)")
-    ap.add_argument("--out", default=str(ROOT/"_book"), help="new, empty or book folder, emptied first (default: _book)")
+    ap.add_argument("--out", default=str(ROOT/"_book"), help="new, empty or book folder; emptied (default: _book)")
     a = ap.parse_args(argv)
     try: check_paths(a.src, a.out)
     except (ValueError, FileNotFoundError) as e: ap.error(str(e))            # one line, exit 2, nothing deleted

@@ -13,14 +13,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT/"results"/"experiments.jsonl"
-NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")   # a plain file name: it names runs/experiments/NAME and results files
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")   # a plain file name: runs/experiments/NAME, results files
 
 
 def experiment_name(name):
     "NAME as given, when it is a plain name; anything else is a one-line usage error (exit 2)."
     if not NAME.fullmatch(name):
-        raise argparse.ArgumentTypeError(f"NAME must be a plain name (letters, digits, _ . -, at most 100, not starting "
-                                         f"with . or -), got {name!r}: it names runs/experiments/NAME and results files")
+        raise argparse.ArgumentTypeError(f"NAME must be a plain name (letters, digits, _ . -, at most 100, not "
+                                         f"starting with . or -), got {name!r}: it names runs/experiments/NAME")
     return name
 
 
@@ -52,7 +52,7 @@ def save_figures(out, name):
 
 def main(argv=sys.argv[1:]):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("name", type=experiment_name, help="a plain name: runs/experiments/NAME, results/experiments/NAME_*.png")
+    ap.add_argument("name", type=experiment_name, help="a plain name: runs/experiments/NAME, results/.../NAME_*.png")
     ap.add_argument("--seed", type=int, default=0); ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--measure-only", metavar="OUT", default=None)
     ap.add_argument("--note", default="", help="what the run tests, in a few words")
