@@ -8,7 +8,7 @@ __all__ = ['RESOLUTIONS', 'PARTS', 'IMAGE_EXTENSIONS', 'CELEBA_SPLITS', 'DATASET
            'image_folder', 'make_dataset', 'BatchStream']
 
 # %% ../nbs/06_data.ipynb #1624db9a
-import os, math, warnings
+import os, math, signal, functools, threading, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -440,6 +440,17 @@ def epoch_indices(self:BatchStream, epoch:int) -> torch.Tensor:
     return perm[:self.batches_per_epoch*self.batch_size]
 
 # %% ../nbs/06_data.ipynb #90647253
+def _leave_stop_signals_to_main(main_pid:int, # the process that made the loader
+                                worker_id:int):
+    "In a loader worker: ignore SIGINT, and SIGTERM from anyone but `main_pid` (whose SIGTERM shuts the worker down)."
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not hasattr(signal, "sigwaitinfo"): return                  # macOS: SIGTERM keeps torch's handler
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})      # threads started after this inherit the block
+    def wait():
+        while signal.sigwaitinfo({signal.SIGTERM}).si_pid != main_pid: pass
+        os._exit(0)
+    threading.Thread(target=wait, daemon=True).start()
+
 @patch
 def _index_batches(self:BatchStream, epoch, batch):
     "Lists of indices of every batch from (epoch, batch) on, forever."
@@ -451,7 +462,8 @@ def _index_batches(self:BatchStream, epoch, batch):
 @patch
 def _loader(self:BatchStream):
     return iter(DataLoader(_Batches(self.dataset), sampler=self._index_batches(self.epoch, self.batch), batch_size=None,
-                           num_workers=self.num_workers, pin_memory=self.pin_memory, persistent_workers=False))
+                           num_workers=self.num_workers, pin_memory=self.pin_memory, persistent_workers=False,
+                           worker_init_fn=functools.partial(_leave_stop_signals_to_main, os.getpid())))
 
 @patch
 def __iter__(self:BatchStream): return self

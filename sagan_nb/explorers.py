@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['DEMO_FILE', 'DEMO_ENV', 'to_rgb_array', 'upscale', 'png_bytes', 'button_grid', 'QueryPicker', 'mark_query', 'fig_png',
            'power_iteration_trace', 'sn_spectrum', 'plot_sn_spectrum', 'SpectralNormExplorer', 'loss_curves',
-           'plot_loss_curves', 'HingeExplorer', 'demo_checkpoint_path', 'slim_checkpoint', 'load_models', 'train_demo',
-           'panel_maps', 'g_attention', 'd_attention', 'colour_strip', 'render_overlay', 'make_latent',
-           'explorer_models', 'layer_label', 'shares_line', 'describe_models', 'layer_panels', 'AttentionExplorer',
-           'ttur_run', 'plot_ttur', 'TTURExplorer']
+           'plot_loss_curves', 'HingeExplorer', 'demo_checkpoint_path', 'slim_checkpoint', 'checked_model_config',
+           'load_models', 'train_demo', 'panel_maps', 'g_attention', 'd_attention', 'colour_strip', 'render_overlay',
+           'make_latent', 'explorer_models', 'layer_label', 'shares_line', 'describe_models', 'layer_panels',
+           'AttentionExplorer', 'ttur_run', 'plot_ttur', 'TTURExplorer']
 
 # %% ../nbs/10_explorers.ipynb #97aca7d2
 import io, os, time
@@ -241,7 +241,8 @@ class HingeExplorer(widgets.VBox):
         self.table.value = f"<table><tr><th>t = {self.at.value:+.2f}</th><th>D real: loss / grad</th><th>D fake</th><th>G</th></tr>{rows}</table>"
 
 # %% ../nbs/10_explorers.ipynb #bbe0c0fd
-from .models import make_models, Generator, Discriminator
+from .data import RESOLUTIONS
+from .models import make_models, Generator, Discriminator, PRESETS, _check_attn_res
 from .train import load_checkpoint, save_checkpoint, check_checkpoint_models, TrainConfig, Trainer
 from .attention_maps import (attention_layers, query_maps, upsample_maps, part_masks, part_shares,
                                      default_queries, CAPTION, PARTS)
@@ -272,14 +273,41 @@ def slim_checkpoint(src, # a checkpoint written by sagan_nb.train.Trainer (path)
     return Path(dst)
 
 # %% ../nbs/10_explorers.ipynb #ab15b4a6
+_CHOICES = {"attn_variant": ("paper", "official"), "attn_scores": ("dot", "cosine", "similarity")}
+
+def checked_model_config(ck:dict, # a loaded checkpoint
+                         source, # what to call it in an error: its path
+                        )->dict: # its config, the model arguments checked
+    "The checkpoint's config, or a one-line `ValueError` naming `source` and the first model argument that is wrong."
+    cfg, n_classes = ck["config"], ck.get("n_classes", 0)
+    if not isinstance(cfg, dict):
+        raise ValueError(f"{source} is corrupt: its config is a {type(cfg).__name__}, not a dict")
+    missing = [k for k in ("preset", "resolution", "ch", "attn_res") if k not in cfg]
+    if missing: raise ValueError(f"{source} is corrupt: its config lacks {', '.join(missing)}")
+    def bad(k, v, want): return ValueError(f"{source} is corrupt: its {k} is {v!r}, not {want}")
+    if not isinstance(cfg["preset"], str) or cfg["preset"] not in PRESETS:
+        raise bad("preset", cfg["preset"], f"one of {sorted(PRESETS)}")
+    if type(cfg["resolution"]) is not int or cfg["resolution"] not in RESOLUTIONS:
+        raise bad("resolution", cfg["resolution"], f"one of {RESOLUTIONS}")
+    if type(cfg["ch"]) is not int or cfg["ch"] < 1: raise bad("ch", cfg["ch"], "a positive integer")
+    if type(n_classes) is not int or n_classes < 0: raise bad("n_classes", n_classes, "an integer >= 0")
+    if not isinstance(cfg["attn_res"], (list, tuple)) or any(type(s) is not int for s in cfg["attn_res"]):
+        raise bad("attn_res", cfg["attn_res"], "a list of feature-map sizes")
+    try: _check_attn_res(cfg["resolution"], cfg["attn_res"])
+    except ValueError as e: raise ValueError(f"{source} is corrupt: its {e}") from None
+    for k, ok in _CHOICES.items():
+        if k in cfg and cfg[k] not in ok: raise bad(k, cfg[k], f"one of {ok}")
+    return cfg
+
 def load_models(source, # a checkpoint path, or the dict it holds
                )->tuple: # (G, D or None, info dict)
     "G (its EMA weights when present) and D from a training or slim checkpoint, in eval mode on the CPU."
     ck = source if isinstance(source, dict) else load_checkpoint(source)
+    name = "the checkpoint" if isinstance(source, dict) else source
     if "config" not in ck or not ({"G", "G_ema"} & set(ck)):
-        raise ValueError(f"not a sagan_nb checkpoint: it needs 'config' and 'G' or 'G_ema', has {sorted(ck)}")
-    check_checkpoint_models(ck, "the checkpoint" if isinstance(source, dict) else source)   # shapes first: a config never makes us allocate blindly
-    cfg, n_classes = ck["config"], int(ck.get("n_classes", 0))
+        raise ValueError(f"{name} is not a sagan_nb checkpoint: it needs 'config' and 'G' or 'G_ema', has {sorted(ck)}")
+    cfg, n_classes = checked_model_config(ck, name), ck.get("n_classes", 0)
+    check_checkpoint_models(ck, name)   # shapes first: a config never makes us allocate blindly
     G, D = make_models(cfg["preset"], resolution=cfg["resolution"], ch=cfg["ch"], attn_res=tuple(cfg["attn_res"]),
                        attn_variant=cfg.get("attn_variant", "paper"),
                        attn_scores=cfg.get("attn_scores", "dot"), n_classes=n_classes)

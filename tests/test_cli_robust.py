@@ -166,6 +166,20 @@ def test_signal_checkpoints_and_prints_the_resume_command(tmp_path, sig, code):
     assert r.returncode == 0 and f"resuming from step {step}" in r.stdout, r.stderr
     assert ckpt(out)["step"] == step + 1
 
+def test_sigterm_to_the_process_group_with_loader_workers_checkpoints(tmp_path):
+    "SLURM and `kill -TERM -PGID` signal every process of the group: the loader workers leave it to the main process."
+    out = tmp_path/"out"
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, "--num-workers", "2", "--steps", "100000", "--ckpt-every", "0",
+                          "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while (not (out/"metrics.jsonl").exists() or len(logged_steps(out)) < 2) and time.time() < deadline: time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGTERM)                                           # the session leader's pid is the group's id
+    _, stderr = p.communicate(timeout=120)
+    assert p.returncode == 128 + signal.SIGTERM, (p.returncode, stderr[-2000:])
+    assert "Traceback" not in stderr and stderr.count("SIGTERM: stopping") == 1, stderr[-2000:]
+    step = ckpt(out)["step"]
+    assert step >= 2 and logged_steps(out)[-1] == step
+
 # ---- 7. corrupt checkpoints -----------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -196,6 +210,31 @@ def test_malicious_checkpoint_keeps_torch_reason(tmp_path):
     assert "weights_only=False" not in line and victim.exists()
     from sagan_nb.explorers import load_models
     with pytest.raises(ValueError, match="GLOBAL"): load_models(tmp_path/"checkpoints"/"last.pt")
+
+def _set(**kw): return lambda ck: ck["config"].update(kw)
+def _drop(k): return lambda ck: ck["config"].pop(k)
+
+@pytest.mark.parametrize("damage,says", [
+    (lambda ck: ck.update(config="faces32"), "its config is a str"),
+    (_drop("resolution"), "lacks resolution"),
+    (_drop("preset"), "lacks preset"),
+    (_set(ch="8"), "ch is '8'"),
+    (_set(ch=True), "ch is True"),
+    (_set(attn_res=16), "attn_res is 16"),
+    (_set(attn_res=["16"]), "attn_res is ['16']"),
+    (_set(attn_res=[7]), "attn_res [7]"),
+    (_set(resolution=48), "resolution is 48"),
+    (_set(preset="nosuch"), "preset is 'nosuch'"),
+    (_set(attn_variant=3), "attn_variant is 3"),
+    (lambda ck: ck.update(n_classes="x"), "n_classes is 'x'"),
+], ids=["config-str", "no-resolution", "no-preset", "ch-str", "ch-bool", "attn_res-int", "attn_res-strs", "attn_res-7",
+        "resolution-48", "preset-unknown", "attn_variant-int", "n_classes-str"])
+def test_load_models_names_a_bad_config_in_one_line(run4, tmp_path, damage, says):
+    from sagan_nb.explorers import load_models
+    ck = ckpt(run4); damage(ck); path = tmp_path/"bad.pt"; torch.save(ck, path)
+    with pytest.raises(ValueError) as e: load_models(path)
+    msg = str(e.value)
+    assert "\n" not in msg and str(path) in msg and says in msg, msg
 
 LIMITED = ("import resource, sys\n"
            "resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))\n"   # 8 GiB: a failed check dies here, not the machine

@@ -18,6 +18,25 @@ def test_workers_give_the_same_batches_and_resume():
     resumed = BatchStream(ds, 8, seed=3, num_workers=2); resumed.load_state_dict(state)
     for (xa, _), (xb, _) in zip(ref[4:], _take(resumed, 3)): assert torch.equal(xa, xb)
 
+WORKERS = ("import sys\n"
+           "from sagan_nb.data import SyntheticFaces, BatchStream\n"
+           "st = BatchStream(SyntheticFaces(40, 32), 4, num_workers=2); next(st)\n"
+           "print(*[w.pid for w in st._it._workers], flush=True); sys.stdin.readline()\n"
+           "x, y = next(st); next(st); print(tuple(x.shape), flush=True)\n")   # exits with the loader still running
+
+@pytest.mark.timeout(120)
+def test_workers_leave_signals_to_the_main_process_yet_exit_with_it():
+    "A worker ignores SIGINT and a stranger's SIGTERM; multiprocessing's SIGTERM at exit still ends it, so exit never hangs."
+    import signal, subprocess, sys, time
+    p = subprocess.Popen([sys.executable, "-c", WORKERS], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    pids = [int(w) for w in p.stdout.readline().split()]
+    for w in pids: os.kill(w, signal.SIGTERM); os.kill(w, signal.SIGINT)   # this test is not their parent: ignored
+    time.sleep(1)
+    out, err = p.communicate("go\n", timeout=60)                           # batches still come, and exit does not hang
+    assert p.returncode == 0 and out.strip() == "(4, 3, 32, 32)", (p.returncode, err[-2000:])
+    for w in pids: assert not os.path.exists(f"/proc/{w}"), f"worker {w} outlived the main process"
+
 def _rank(rank, world, port, out):
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     dist.init_process_group("gloo", rank=rank, world_size=world)

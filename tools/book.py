@@ -32,6 +32,20 @@ def notebooks(src):
     if not (src/"index.ipynb").is_file(): raise FileNotFoundError(f"{src} has no index.ipynb: pass the notebooks folder with --src")
     return [src/"index.ipynb"] + sorted(p for p in src.glob("*.ipynb") if NB_NAME.match(p.stem))
 
+def check_paths(src, out):
+    "Refuse, before anything is deleted, an --out whose emptying would delete notebooks or a folder that is not a book."
+    src, out = Path(src), Path(out)
+    if not src.is_dir(): raise FileNotFoundError(f"--src {src} is not a folder: pass the folder holding index.ipynb")
+    notebooks(src)                                                          # it has an index.ipynb
+    s, o = src.resolve(), out.resolve()
+    if o == s or o in s.parents or s in o.parents:
+        raise ValueError(f"--out {out} {'is' if o == s else 'holds' if o in s.parents else 'is inside'} --src {src}: "
+                         "the book empties --out first, so give it a folder of its own")
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out/"index.html").is_file():
+        raise ValueError(f"--out {out} is a folder with files and no index.html, not a book this tool wrote: "
+                         "the book empties --out first, so give it a new or empty folder")
+
 def mathjax_dir():
     "The MathJax 2.7 static files inside the `jupyter-server-mathjax` package."
     try: import jupyter_server_mathjax
@@ -224,6 +238,7 @@ def build(src=ROOT/"nbs", out=ROOT/"_book", quiet=False):
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     t0, src, out = time.monotonic(), Path(src), Path(out)
+    check_paths(src, out)
     paths = notebooks(src)
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -254,8 +269,10 @@ def build(src=ROOT/"nbs", out=ROOT/"_book", quiet=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--src", default=str(ROOT/"nbs"), help="folder holding index.ipynb and the NN_topic.ipynb notebooks (default: nbs)")
-    ap.add_argument("--out", default=str(ROOT/"_book"), help="output folder, emptied first (default: _book)")
+    ap.add_argument("--out", default=str(ROOT/"_book"), help="new, empty or book folder; emptied (default: _book)")
     a = ap.parse_args(argv)
+    try: check_paths(a.src, a.out)
+    except (ValueError, FileNotFoundError) as e: ap.error(str(e))            # one line, exit 2, nothing deleted
     build(a.src, a.out)
     return 0
 

@@ -35,7 +35,7 @@ def plain_stream(text:str)->str:
     return "\n".join(out)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_notebooks import notebooks   # the project's notebooks in order, or those whose names contain one of `names`
+from run_notebooks import notebooks, check_names   # the notebooks in order (those whose names contain one of `names`)
 
 def _src(cell): return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
@@ -121,6 +121,7 @@ def main(argv=None):
     ap.add_argument("names", nargs="*", help="re-execute notebooks whose file name contains one of these (stale or not)")
     ap.add_argument("--list", action="store_true", help="only list the stale notebooks")
     a = ap.parse_args(argv)
+    check_names(ap, a.names)
     todo = notebooks(a.names) if a.names else [p for p in notebooks() if staleness(p)]
     if a.list:
         for p in notebooks(): print(f"{p.name}: {staleness(p) or 'fresh'}")

@@ -8,11 +8,20 @@ machine and load), and the measures the README's main job targets: FPD, spread a
 and the attention of every layer of G and D: counted over all 256 samples at fixed queries, with an untrained control and
 D on 256 real faces (attention_report), and placed on the parts the segmenter finds (measure_attention, selected).
 """
-import argparse, json, os, sys, time
+import argparse, json, os, re, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT/"results"/"experiments.jsonl"
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")   # a plain file name: runs/experiments/NAME, results files
+
+
+def experiment_name(name):
+    "NAME as given, when it is a plain name; anything else is a one-line usage error (exit 2)."
+    if not NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(f"NAME must be a plain name (letters, digits, _ . -, at most 100, not "
+                                         f"starting with . or -), got {name!r}: it names runs/experiments/NAME")
+    return name
 
 
 def measure(G, D, seed=123, n=512):
@@ -43,7 +52,8 @@ def save_figures(out, name):
 
 def main(argv=sys.argv[1:]):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("name"); ap.add_argument("--seed", type=int, default=0); ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("name", type=experiment_name, help="a plain name: runs/experiments/NAME, results/.../NAME_*.png")
+    ap.add_argument("--seed", type=int, default=0); ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--measure-only", metavar="OUT", default=None)
     ap.add_argument("--note", default="", help="what the run tests, in a few words")
     ap.add_argument("--seconds", type=float, default=None, help="with --measure-only: the training time, measured by the caller")

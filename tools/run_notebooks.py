@@ -16,6 +16,12 @@ def notebooks(names=()):
     if names: nbs = [p for p in nbs if any(n in p.name for n in names)]
     return nbs
 
+def check_names(ap, names):
+    "A usage error (exit 2, one line) for any name that no notebook's file name contains, before any notebook runs."
+    unknown = [n for n in names if not notebooks([n])]
+    if unknown: ap.error(f"no notebook in nbs/ has a name containing {', '.join(map(repr, unknown))}; "
+                         f"the notebooks are {', '.join(p.stem for p in notebooks())}")
+
 def ci_params(nb):
     "CI's overrides of a notebook's `parameters` cell."
     return json.loads((ROOT/"tests"/"ci_params.json").read_text()).get(nb.stem, {})
@@ -36,6 +42,7 @@ def main(argv=None):
     ap.add_argument("--out", default="runs/notebooks", help="folder for the executed notebooks")
     ap.add_argument("--ci", action="store_true", help="tiny CI parameters and IN_TEST=1")
     a = ap.parse_args(argv)
+    check_names(ap, a.names)
     for nb in notebooks(a.names):
         print(f"running {nb.name} ...", flush=True)
         print(f"  done in {run(nb, ROOT/a.out, ci=a.ci):.1f} s -> {Path(a.out)/nb.name}", flush=True)

@@ -1,0 +1,71 @@
+"""tools/ as a hostile user runs them: every name or path a tool is given is checked before any work starts."""
+import shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def usage_error(r, *says):
+    "argparse's usage error: exit 2, no traceback, and its error line names each of `says`."
+    assert r.returncode == 2 and "Traceback" not in r.stderr, (r.returncode, r.stderr[-2000:])
+    line = [l for l in r.stderr.splitlines() if "error:" in l]
+    assert len(line) == 1 and all(s in line[0] for s in says), r.stderr[-2000:]
+
+# ---- tools/experiment.py NAME ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["scores/sim", "../../etc/x", ".hidden", "", "a" * 101])
+def test_experiment_refuses_a_name_that_is_not_plain_before_training(tmp_path, name):
+    "A copy of the tool in tmp_path/tools, so that whatever it would write lands under tmp_path, never in the checkout."
+    (tmp_path/"tools").mkdir(); shutil.copy(ROOT/"tools"/"experiment.py", tmp_path/"tools")
+    r = subprocess.run([sys.executable, str(tmp_path/"tools"/"experiment.py"), name, "--preset", "faces32", "--steps", "1",
+                        "--batch-size", "4", "--sample-every", "0", "--ckpt-every", "1"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    usage_error(r, "NAME must be a plain name", repr(name))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tools"], "nothing was trained or written"
+
+def test_experiment_accepts_a_plain_name():
+    import experiment
+    for name in ("sim_dot-2.5", "seed0", "A.b"): assert experiment.experiment_name(name) == name
+
+# ---- tools/docs_run.py NAME... and tools/run_notebooks.py NAME... ---------------------------------------------------
+
+def test_docs_run_names_a_notebook_that_does_not_exist():
+    r = subprocess.run([sys.executable, str(ROOT/"tools"/"docs_run.py"), "nosuchnotebook"], capture_output=True, text=True)
+    usage_error(r, "no notebook", "'nosuchnotebook'", "01_attention")
+    assert "fresh" not in r.stdout
+
+@pytest.mark.parametrize("tool", ["docs_run", "run_notebooks"])
+def test_one_unknown_name_stops_the_tool_before_any_notebook_runs(monkeypatch, capsys, tool):
+    mod = __import__(tool)
+    ran = []
+    monkeypatch.setattr(mod, "run", lambda p, *a, **k: ran.append(p) or 0.0)
+    with pytest.raises(SystemExit) as e: mod.main(["01_attention", "nosuch"])
+    assert e.value.code == 2 and ran == [] and "'nosuch'" in capsys.readouterr().err
+
+# ---- tools/book.py --src --out ----------------------------------------------------------------------------------
+
+def _notebooks(folder):
+    folder.mkdir(parents=True)
+    for name in ("index.ipynb", "01_a.ipynb"): (folder/name).write_text("{}")
+    return folder
+
+def book(*args):
+    return subprocess.run([sys.executable, str(ROOT/"tools"/"book.py"), *map(str, args)], capture_output=True, text=True)
+
+@pytest.mark.parametrize("where", ["same", "parent", "inside"])
+def test_book_refuses_an_out_that_would_delete_the_notebooks(tmp_path, where):
+    src = _notebooks(tmp_path/"nbs")
+    out = {"same": src, "parent": tmp_path, "inside": src/"_book"}[where]
+    if where == "inside": out.mkdir()
+    usage_error(book("--src", src, "--out", out), "--out", "--src", "a folder of its own")
+    assert sorted(p.name for p in src.iterdir()) == sorted(["01_a.ipynb", "index.ipynb"] + (["_book"] if where == "inside" else []))
+
+def test_book_refuses_a_missing_src_and_a_folder_that_is_not_a_book(tmp_path):
+    usage_error(book("--src", tmp_path/"nonexistent", "--out", tmp_path/"o"), "--src", "nonexistent", "is not a folder")
+    src, keep = _notebooks(tmp_path/"nbs"), tmp_path/"keep"
+    usage_error(book("--src", tmp_path, "--out", tmp_path/"o"), "has no index.ipynb")
+    keep.mkdir(); (keep/"thesis.tex").write_text("years of work")
+    usage_error(book("--src", src, "--out", keep), "not a book", str(keep))
+    assert (keep/"thesis.tex").read_text() == "years of work"
+    (tmp_path/"file").write_text("x")
+    usage_error(book("--src", src, "--out", tmp_path/"file"), "is a file")
