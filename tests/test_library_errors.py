@@ -1,0 +1,39 @@
+"""The library as a hostile caller uses it: each bad input is one clear ValueError (or warning) naming what was wrong."""
+import warnings
+import pytest, torch
+from PIL import Image
+from sagan_nb.attention import SelfAttention
+
+def one_line(e): return "\n" not in str(e.value)
+
+# ---- SelfAttention: dtypes and empty batches --------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64])
+@pytest.mark.parametrize("return_attn", [False, True])
+def test_attention_names_an_input_dtype_that_differs_from_its_weights(dtype, return_attn):
+    blk = SelfAttention(16).eval()
+    with pytest.raises(ValueError, match=f"x is {dtype} but the block's weights are torch.float32") as e:
+        blk(torch.randn(2, 16, 4, 4, dtype=dtype), return_attn=return_attn)
+    assert one_line(e)
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16])
+def test_attention_in_another_dtype_works_when_the_block_is_converted_or_autocast(dtype):
+    "The block converted to x's dtype gives the float32 result, to that dtype's precision; autocast is left to cast."
+    ref = SelfAttention(16).eval()
+    with torch.no_grad(): ref.gamma.fill_(0.5)
+    x = torch.randn(2, 16, 8, 8)
+    blk = SelfAttention(16).eval(); blk.load_state_dict(ref.state_dict()); blk.to(dtype)
+    with torch.no_grad(): y, want = blk(x.to(dtype)), ref(x)
+    assert y.dtype == dtype and torch.allclose(y.double(), want.double(), atol=1e-5 if dtype == torch.float64 else 0.1)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        assert ref(x.bfloat16()).dtype == torch.bfloat16
+
+@pytest.mark.parametrize("variant", ["paper", "official"])
+@pytest.mark.parametrize("return_attn", [False, True])
+def test_attention_on_an_empty_batch_returns_an_empty_batch(variant, return_attn):
+    "B = 0 gives y [0, C, H, W] (and β [0, N, M]), as every conv of the model does, not a reshape error."
+    blk = SelfAttention(16, variant=variant)
+    out = blk(torch.randn(0, 16, 4, 4), return_attn=return_attn)
+    y, beta = out if return_attn else (out, None)
+    assert y.shape == (0, 16, 4, 4)
+    if return_attn: assert beta.shape == (0, 16, 16 if variant == "paper" else 4)
