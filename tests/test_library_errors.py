@@ -37,3 +37,14 @@ def test_attention_on_an_empty_batch_returns_an_empty_batch(variant, return_attn
     y, beta = out if return_attn else (out, None)
     assert y.shape == (0, 16, 4, 4)
     if return_attn: assert beta.shape == (0, 16, 16 if variant == "paper" else 4)
+
+# ---- make_models: attn_res ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("attn_res", [16, "16", 16.0])
+def test_make_models_says_attn_res_is_a_list_of_sizes(attn_res):
+    from sagan_nb.models import make_models, Generator
+    with pytest.raises(ValueError, match=r"attn_res must be a list or tuple of feature-map sizes such as \(16,\)") as e:
+        make_models("faces32", attn_res=attn_res)
+    assert one_line(e) and repr(attn_res) in str(e.value)
+    with pytest.raises(ValueError, match="attn_res must be a list"): Generator(32, 8, attn_res=attn_res)
+    assert make_models("faces32", attn_res=[16])[0].attn_res == (16,)
