@@ -48,3 +48,17 @@ def test_make_models_says_attn_res_is_a_list_of_sizes(attn_res):
     assert one_line(e) and repr(attn_res) in str(e.value)
     with pytest.raises(ValueError, match="attn_res must be a list"): Generator(32, 8, attn_res=attn_res)
     assert make_models("faces32", attn_res=[16])[0].attn_res == (16,)
+
+# ---- Fréchet distance of features that are not finite -------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_frechet_distance_of_nonfinite_features_says_so(bad):
+    from sagan_nb.metrics import feature_stats, frechet_distance
+    x = torch.randn(20, 4); y = x.clone(); y[3, 1] = bad
+    with pytest.raises(ValueError, match="the features hold NaN or inf") as e: feature_stats(y)
+    assert one_line(e) and "ill-conditioned" not in str(e.value) and "row 3" in str(e.value)
+    mu, sigma = feature_stats(x)                                   # stats given directly: checked before the square root
+    with pytest.raises(ValueError, match=r"the Gaussians hold NaN or inf \(in mu2, sigma2\)") as e:
+        frechet_distance(mu, sigma, torch.full_like(mu, bad), torch.full_like(sigma, bad))
+    assert one_line(e)
+    assert frechet_distance(mu, sigma, mu, sigma) == pytest.approx(0, abs=1e-6)
