@@ -62,3 +62,36 @@ def test_frechet_distance_of_nonfinite_features_says_so(bad):
         frechet_distance(mu, sigma, torch.full_like(mu, bad), torch.full_like(sigma, bad))
     assert one_line(e)
     assert frechet_distance(mu, sigma, mu, sigma) == pytest.approx(0, abs=1e-6)
+
+# ---- the folder data set: files named as images that are not ------------------------------------------------------
+
+def test_folder_warns_once_for_files_that_are_not_images(tmp_path):
+    "Eight text files named .jpg beside four images: one warning with the count and one example, not one per file."
+    from sagan_nb.data import make_dataset
+    for i in range(4): Image.new("RGB", (40, 40), (i * 50, 0, 0)).save(tmp_path/f"img{i}.png")
+    for i in range(8): (tmp_path/f"note{i}.jpg").write_text("not an image\n")
+    (tmp_path/"readme.txt").write_text("no image name: not a candidate")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ds = make_dataset("folder", tmp_path, 32)
+        xs = [ds[i][0] for i in range(len(ds))]
+    msgs = [str(m.message) for m in w]
+    assert len(msgs) == 1 and "skipping 8 of 12 files that are not images" in msgs[0] and "note0.jpg" in msgs[0], msgs
+    assert len(ds) == 4 and ds.corrupt == [] and all(x.shape == (3, 32, 32) for x in xs)
+
+def test_folder_of_only_non_images_says_so(tmp_path):
+    from sagan_nb.data import make_dataset
+    for i in range(3): (tmp_path/f"page{i}.png").write_bytes(b"<html>not found</html>")
+    with pytest.raises(FileNotFoundError, match="no image files \\(3 named as images are not, e.g. page0.png\\)"):
+        make_dataset("folder", tmp_path, 32)
+
+def test_folder_keeps_a_truncated_image_for_the_loader_to_skip(tmp_path):
+    "The header check passes every format's first bytes: a truncated JPEG is kept, and skipped (with its warning) when read."
+    from sagan_nb.data import make_dataset
+    for ext in ("jpg", "png", "gif", "bmp", "webp", "tiff", "ppm"):
+        Image.new("RGB", (16, 16), (10, 20, 30)).save(tmp_path/f"a.{ext}")
+    (tmp_path/"a.jpg").write_bytes((tmp_path/"a.jpg").read_bytes()[:300])
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ds = make_dataset("folder", tmp_path, 32)
+    assert len(ds) == 7 and not w, [str(m.message) for m in w]
