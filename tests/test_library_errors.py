@@ -63,6 +63,39 @@ def test_frechet_distance_of_nonfinite_features_says_so(bad):
     assert one_line(e)
     assert frechet_distance(mu, sigma, mu, sigma) == pytest.approx(0, abs=1e-6)
 
+# ---- load_models: weights that are not finite ----------------------------------------------------------------------
+
+def _checkpoint(path, **damage):
+    "A faces32 checkpoint as sagan-train writes one (config, G, D), with `damage` = {state dict: key to fill with NaN}."
+    from sagan_nb.models import make_models, preset_config
+    G, D = make_models("faces32")
+    ck = {"config": {**preset_config("faces32"), "preset": "faces32"}, "G": G.state_dict(), "D": D.state_dict()}
+    for which, key in damage.items():
+        ck[which] = dict(ck[which]); ck[which][key] = torch.full_like(ck[which][key], float("nan"))
+    torch.save(ck, path)
+    return path
+
+@pytest.mark.parametrize("which", ["G", "D"])
+def test_load_models_refuses_nan_weights_naming_the_file_and_tensor(tmp_path, which):
+    from sagan_nb.explorers import load_models
+    G, D, info = load_models(_checkpoint(tmp_path/"good.pt"))
+    assert info["weights"] == "G" and D is not None
+    key = next(k for k, v in G.state_dict().items() if v.is_floating_point()) if which == "G" else \
+          next(k for k, v in D.state_dict().items() if v.is_floating_point())
+    path = _checkpoint(tmp_path/"nan.pt", **{which: key})
+    with pytest.raises(ValueError) as e: load_models(path)
+    assert one_line(e) and str(path) in str(e.value) and f"{which}.{key}" in str(e.value) and "NaN or inf" in str(e.value)
+
+def test_load_models_refuses_all_nan_weights(tmp_path):
+    from sagan_nb.explorers import load_models
+    path = _checkpoint(tmp_path/"x.pt")
+    ck = torch.load(path, weights_only=True)
+    ck["G"] = {k: v.float().fill_(float("nan")) if v.is_floating_point() else v for k, v in ck["G"].items()}
+    torch.save(ck, path)
+    with pytest.raises(ValueError, match="x.pt is corrupt: .* of its G tensors hold NaN or inf, the first G.") as e:
+        load_models(path)
+    assert one_line(e)
+
 # ---- the folder data set: files named as images that are not ------------------------------------------------------
 
 def test_folder_warns_once_for_files_that_are_not_images(tmp_path):
