@@ -1,4 +1,4 @@
-"""The library as a hostile caller uses it: each bad input is one clear ValueError (or warning) naming what was wrong."""
+"""The library as a hostile caller uses it: each bad input is one clear ValueError (or warning) naming what is wrong."""
 import warnings
 import pytest, torch
 from PIL import Image
@@ -57,7 +57,7 @@ def test_frechet_distance_of_nonfinite_features_says_so(bad):
     x = torch.randn(20, 4); y = x.clone(); y[3, 1] = bad
     with pytest.raises(ValueError, match="the features hold NaN or inf") as e: feature_stats(y)
     assert one_line(e) and "ill-conditioned" not in str(e.value) and "row 3" in str(e.value)
-    mu, sigma = feature_stats(x)                                   # stats given directly: checked before the square root
+    mu, sigma = feature_stats(x)                              # stats given directly: checked before the square root
     with pytest.raises(ValueError, match=r"the Gaussians hold NaN or inf \(in mu2, sigma2\)") as e:
         frechet_distance(mu, sigma, torch.full_like(mu, bad), torch.full_like(sigma, bad))
     assert one_line(e)
@@ -84,7 +84,8 @@ def test_load_models_refuses_nan_weights_naming_the_file_and_tensor(tmp_path, wh
           next(k for k, v in D.state_dict().items() if v.is_floating_point())
     path = _checkpoint(tmp_path/"nan.pt", **{which: key})
     with pytest.raises(ValueError) as e: load_models(path)
-    assert one_line(e) and str(path) in str(e.value) and f"{which}.{key}" in str(e.value) and "NaN or inf" in str(e.value)
+    msg = str(e.value)
+    assert one_line(e) and str(path) in msg and f"{which}.{key}" in msg and "NaN or inf" in msg
 
 def test_load_models_refuses_all_nan_weights(tmp_path):
     from sagan_nb.explorers import load_models
@@ -119,7 +120,7 @@ def test_folder_of_only_non_images_says_so(tmp_path):
         make_dataset("folder", tmp_path, 32)
 
 def test_folder_keeps_a_truncated_image_for_the_loader_to_skip(tmp_path):
-    "The header check passes every format's first bytes: a truncated JPEG is kept, and skipped (with its warning) when read."
+    "The header check passes every format's first bytes: a truncated JPEG is kept, to be skipped when read."
     from sagan_nb.data import make_dataset
     for ext in ("jpg", "png", "gif", "bmp", "webp", "tiff", "ppm"):
         Image.new("RGB", (16, 16), (10, 20, 30)).save(tmp_path/f"a.{ext}")

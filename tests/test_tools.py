@@ -79,7 +79,8 @@ def test_check_sync_names_a_notebook_that_is_not_json(tmp_path):
     text = (ROOT/"nbs"/"01_attention.ipynb").read_text(encoding="utf-8")
     (tmp_path/"nbs"/"01_attention.ipynb").write_text(text[:len(text)//2], encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    r = subprocess.run([sys.executable, str(tmp_path/"tools"/"check_sync.py")], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, str(tmp_path/"tools"/"check_sync.py")],
+                       capture_output=True, text=True, timeout=120)
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 1 and "Traceback" not in r.stderr and len(lines) == 1, r.stderr[-3000:]
     assert "nbs/01_attention.ipynb is not valid JSON" in lines[0] and "line " in lines[0], lines
