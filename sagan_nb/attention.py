@@ -79,6 +79,9 @@ def forward(self:SelfAttention,
     "y = x + γ·o, and β when `return_attn`."
     if x.dim() != 4 or x.shape[1] != self.channels:
         raise ValueError(f"expected a [B, {self.channels}, H, W] feature map, got shape {tuple(x.shape)}")
+    if x.dtype != self.gamma.dtype and not torch.is_autocast_enabled(x.device.type):   # autocast casts for the convs
+        raise ValueError(f"x is {x.dtype} but the block's weights are {self.gamma.dtype}: "
+                         f"convert one to the other (block.to(x.dtype)), or run under torch.autocast")
     B, C, H, W = x.shape
     q, k, v = self._qkv(x)
     if return_attn:
@@ -87,7 +90,7 @@ def forward(self:SelfAttention,
     else:
         q, k, v = (_dense(t)[:, None] for t in (q, k, v))       # [B, 1 head, ·, ·]; dense rows, or SDPA falls back to the N² math path
         o = F.scaled_dot_product_attention(q, k, v, scale=1.0)[:, 0]  # [B, N, C_v]
-    o = self.v(o.transpose(1, 2).reshape(B, -1, H, W))       # [B, C, H, W]
+    o = self.v(o.transpose(1, 2).reshape(B, o.shape[-1], H, W))  # [B, C, H, W]; C_v, not -1, so that B = 0 works
     y = x + self.gamma * o
     return (y, beta) if return_attn else y
 

@@ -313,6 +313,16 @@ def _images_under(d):
     "Image files anywhere under folder d, sorted."
     return sorted(p for p in Path(d).rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file())
 
+_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+",
+               *(b"P%d" % k for k in range(1, 7)))             # the first bytes of the formats of IMAGE_EXTENSIONS
+
+def _looks_like_image(path)->bool:
+    "Whether the file starts as an image does (12 bytes read; WebP is RIFF....WEBP): a .jpg holding text does not."
+    try:
+        with open(path, "rb") as f: head = f.read(12)
+    except OSError: return False
+    return head.startswith(_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
 # %% ../nbs/06_data.ipynb #e32861b4
 CELEBA_SPLITS = {"train": 0, "valid": 1, "val": 1, "test": 2}
 
@@ -367,7 +377,13 @@ def image_folder(root, resolution=64, split="train", on_corrupt="skip"):
     d = root/split if (root/split).is_dir() else root
     if d == root and split != "train": raise _missing("folder", root, f"no {split}/ subfolder for split={split!r}")
     files = _images_under(d)
+    is_image = [_looks_like_image(f) for f in files]   # headers only: a truncated image passes (skipped when read)
+    others, files = [f for f, ok in zip(files, is_image) if not ok], [f for f, ok in zip(files, is_image) if ok]
+    if not files and others:
+        raise _missing("folder", root, f"no image files ({len(others)} named as images are not, e.g. {others[0].name})")
     if not files: raise _missing("folder", root, "no image files")
+    if others: warnings.warn(f"folder: skipping {len(others)} of {len(files) + len(others)} files that are not images "
+                             f"(no image format starts as they do), e.g. {others[0]}")
     return ImageFiles(files, None, resolution, on_corrupt=on_corrupt)
 
 # %% ../nbs/06_data.ipynb #60a7227a

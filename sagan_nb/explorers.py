@@ -243,7 +243,7 @@ class HingeExplorer(widgets.VBox):
 # %% ../nbs/10_explorers.ipynb #bbe0c0fd
 from .data import RESOLUTIONS
 from .models import make_models, Generator, Discriminator, PRESETS, _check_attn_res
-from .train import load_checkpoint, save_checkpoint, check_checkpoint_models, TrainConfig, Trainer
+from .train import load_checkpoint, save_checkpoint, check_checkpoint_models, nonfinite, TrainConfig, Trainer
 from .attention_maps import (attention_layers, query_maps, upsample_maps, part_masks, part_shares,
                                      default_queries, CAPTION, PARTS)
 
@@ -308,10 +308,13 @@ def load_models(source, # a checkpoint path, or the dict it holds
         raise ValueError(f"{name} is not a sagan_nb checkpoint: it needs 'config' and 'G' or 'G_ema', has {sorted(ck)}")
     cfg, n_classes = checked_model_config(ck, name), ck.get("n_classes", 0)
     check_checkpoint_models(ck, name)   # shapes first: a config never makes us allocate blindly
+    which = "G_ema" if "G_ema" in ck else "G"
+    for k in (which, "D"):                 # NaN weights would load and draw blank images without a word
+        if k in ck and (bad := nonfinite(ck[k], f"{k}.")):
+            raise ValueError(f"{name} is corrupt: {len(bad)} of its {k} tensors hold NaN or inf, the first {bad[0]}")
     G, D = make_models(cfg["preset"], resolution=cfg["resolution"], ch=cfg["ch"], attn_res=tuple(cfg["attn_res"]),
                        attn_variant=cfg.get("attn_variant", "paper"),
                        attn_scores=cfg.get("attn_scores", "dot"), n_classes=n_classes)
-    which = "G_ema" if "G_ema" in ck else "G"
     G.load_state_dict(ck[which])
     if "D" in ck: D.load_state_dict(ck["D"])
     else: D = None

@@ -23,6 +23,9 @@ def feature_stats(features # [N, D] feature vectors, one per row (tensor or arra
     x = torch.as_tensor(np.asarray(features) if not torch.is_tensor(features) else features).to(torch.float64)
     if x.dim() != 2: raise ValueError(f"features must be a 2-D [N, D] array, got shape {tuple(x.shape)}")
     if x.shape[0] < 2: raise ValueError(f"need at least 2 feature vectors to estimate a covariance, got {x.shape[0]}")
+    if not (ok := x.isfinite()).all():
+        raise ValueError(f"the features hold NaN or inf ({int((~ok).sum())} of {x.numel()} values, first in row "
+                         f"{int((~ok).any(1).nonzero()[0])}): were the images or the model non-finite?")
     mu = x.mean(0)                                            # [D]
     xc = x - mu                                               # [N, D]
     return mu, xc.T @ xc / (x.shape[0] - 1)                   # [D], [D, D]
@@ -42,6 +45,8 @@ def _check_stats(mu1, sigma1, mu2, sigma2):
     if mu1.dim() != 1 or mu2.shape != mu1.shape or sigma1.shape != (D, D) or sigma2.shape != (D, D):
         raise ValueError(f"expected mu [D] and sigma [D, D] for both Gaussians, got {tuple(mu1.shape)}, {tuple(sigma1.shape)}, "
                          f"{tuple(mu2.shape)}, {tuple(sigma2.shape)}")
+    bad = [n for n, t in zip(("mu1", "sigma1", "mu2", "sigma2"), (mu1, sigma1, mu2, sigma2)) if not t.isfinite().all()]
+    if bad: raise ValueError(f"the Gaussians hold NaN or inf (in {', '.join(bad)}): their features were not finite")
     dev = sigma1.device
     return mu1, (sigma1 + sigma1.T)/2, mu2.to(dev), ((sigma2 + sigma2.T)/2).to(dev)
 

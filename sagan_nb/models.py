@@ -33,6 +33,8 @@ def feature_sizes(resolution:int # the image side R
 def _check_attn_res(resolution, attn_res):
     "attn_res as a sorted tuple of ints, or a clear error."
     sizes = feature_sizes(resolution)
+    if not isinstance(attn_res, (list, tuple, set, frozenset, range)):     # 16 or "16": which sides would that be?
+        raise ValueError(f"attn_res must be a list or tuple of feature-map sizes such as (16,), got {attn_res!r}")
     attn_res = tuple(sorted(int(s) for s in attn_res))
     bad = [s for s in attn_res if s not in sizes]
     if bad: raise ValueError(f"attn_res {bad} not among the feature-map sizes {sizes} of a {resolution}×{resolution} model")

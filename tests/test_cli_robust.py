@@ -274,11 +274,14 @@ def test_out_that_cannot_be_written(tmp_path):
     one_line_error(sagan_train(*TINY, "--steps", 2, "--out", f/"sub"), says=["cannot write to --out"])
     one_line_error(sagan_train(*TINY, "--steps", 2, "--out", "/proc/sagan-nb-test"), says=["cannot write to --out"])
 
-def test_folder_without_readable_images(tmp_path):
+@pytest.mark.parametrize("content, says", [
+    (b"\xff\xd8\xff\xe0 a JPEG header, then junk", ["--data-root", "none of the 3 image files could be read"]),
+    (b"not a jpeg", ["no image files (3 named as images are not, e.g. 0.jpg)", "imgs"])])   # dropped when listed
+def test_folder_without_readable_images(tmp_path, content, says):
     imgs = tmp_path/"imgs"; imgs.mkdir()
-    for i in range(3): (imgs/f"{i}.jpg").write_bytes(b"not a jpeg")
+    for i in range(3): (imgs/f"{i}.jpg").write_bytes(content)
     one_line_error(sagan_train(*TINY, "--dataset", "folder", "--data-root", imgs, "--steps", 2, "--out", tmp_path/"o"),
-                   says=["--data-root", "none of the 3 image files could be read"])
+                   says=says)
 
 def _png_folder(d, n):
     from PIL import Image

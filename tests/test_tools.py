@@ -69,3 +69,18 @@ def test_book_refuses_a_missing_src_and_a_folder_that_is_not_a_book(tmp_path):
     assert (keep/"thesis.tex").read_text() == "years of work"
     (tmp_path/"file").write_text("x")
     usage_error(book("--src", src, "--out", tmp_path/"file"), "is a file")
+
+# ---- tools/check_sync.py on a notebook that is not JSON ---------------------------------------------------------
+
+def test_check_sync_names_a_notebook_that_is_not_json(tmp_path):
+    "A truncated notebook: one line naming it and where its JSON stops, exit 1, no traceback."
+    (tmp_path/"tools").mkdir(); (tmp_path/"nbs").mkdir()
+    for tool in ("check_sync.py", "docs_run.py"): shutil.copy(ROOT/"tools"/tool, tmp_path/"tools")
+    text = (ROOT/"nbs"/"01_attention.ipynb").read_text(encoding="utf-8")
+    (tmp_path/"nbs"/"01_attention.ipynb").write_text(text[:len(text)//2], encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    r = subprocess.run([sys.executable, str(tmp_path/"tools"/"check_sync.py")],
+                       capture_output=True, text=True, timeout=120)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 1 and "Traceback" not in r.stderr and len(lines) == 1, r.stderr[-3000:]
+    assert "nbs/01_attention.ipynb is not valid JSON" in lines[0] and "line " in lines[0], lines

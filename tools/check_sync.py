@@ -4,7 +4,7 @@ parameters changed after they were made), over 1 MB, or hold widget state. Runs 
 
     python tools/check_sync.py
 """
-import os, re, shutil, subprocess, sys, tempfile
+import json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,15 @@ def orphans(root):
         if m and not (root/m.group(1)).exists(): bad.append(f"{f.relative_to(root)} (its notebook {m.group(1)} is gone)")
     return bad
 
+def unreadable(root):
+    "One line for each notebook under root/nbs that is not valid JSON (the tools below would only show a traceback)."
+    bad = []
+    for nb in sorted((root/"nbs").glob("*.ipynb")):
+        try: json.loads(nb.read_bytes())
+        except ValueError as e: bad.append(f"{nb.relative_to(root)} is not valid JSON ({e}): fix it, or restore the "
+                                           f"committed copy with `git checkout -- {nb.relative_to(root)}`")
+    return bad
+
 def output_problems(root):
     "Each notebook under root/nbs whose committed outputs are stale, too big or hold widget state (see tools/docs_run.py)."
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,7 +48,9 @@ def output_problems(root):
     return [p for nb in sorted((root/"nbs").glob("*.ipynb")) if not nb.name.startswith("_") for p in problems(nb)]
 
 def main():
-    problems = []
+    if (problems := unreadable(ROOT)):                      # nbdev_clean, nbdev_export and the output checks need JSON
+        print("\n".join(problems), file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for rel in tree_files(ROOT):
