@@ -4,8 +4,8 @@ The book is built once per session into a temporary folder (SAGAN_BOOK_SRC=<fold
 notebooks, e.g. executed copies). A real browser, Debian's /usr/bin/chromium driven by Playwright, opens its pages with
 every request that is not for a local file or for 127.0.0.1 blocked and recorded: none may be made, no local file may be
 missing, MathJax (copied from the jupyter-server-mathjax package) must typeset 01_attention's equations, a stored figure
-must load, Sphinx's search (served over http://127.0.0.1, as search.html fetches searchindex.js) must find 02_spectral_norm
-for "spectral", and the API page must show `SelfAttention`. Set SAGAN_BROWSER_SHOTS=<folder> to keep screenshots.
+must load, Sphinx's search (served over http://127.0.0.1, as a web host serves it) must find 02_spectral_norm for
+"spectral", and the API page must show `SelfAttention`. Set SAGAN_BROWSER_SHOTS=<folder> to keep screenshots.
 """
 import functools, http.server, json, os, re, subprocess, sys, threading
 from pathlib import Path
@@ -197,7 +197,7 @@ def test_book_in_a_browser_offline(book, tmp_path):
                 if sa_visible: sa.scroll_into_view_if_needed()
                 page.screenshot(path=str(shots/"api.png"))
 
-                # 3. search, over http (search.html fetches searchindex.js)
+                # 3. search, over http as a web host serves it (search.html loads searchindex.js)
                 page.goto(local + "search.html?q=spectral", wait_until="load")
                 try: page.wait_for_selector("#search-results ul.search li a", timeout=30_000)
                 except Exception: pytest.fail(f"the search for 'spectral' listed nothing (failed requests: {failed[:3]})")
