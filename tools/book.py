@@ -38,11 +38,14 @@ def notebooks(src):
     return [src/"index.ipynb"] + sorted(p for p in src.glob("*.ipynb") if NB_NAME.match(p.stem))
 
 def check_dirs(src, out):
-    "Refuse a missing --src, and an --out that is --src or holds it (out is emptied first); returns both resolved."
+    """Refuse a missing --src, an --out that is --src or holds it, and an --out that holds something other than a book
+    (out is emptied first); returns both resolved."""
     src, out = Path(src).resolve(), Path(out).resolve()
     if not src.is_dir(): raise SystemExit(f"book: --src {src} is not a folder of notebooks")
     if out == src or out in src.parents: raise SystemExit(f"book: --out {out} holds --src {src}, and would be emptied: choose another --out")
     if out == ROOT or out in ROOT.parents: raise SystemExit(f"book: --out {out} holds the repository: choose another --out")
+    if out.exists() and not (out.is_dir() and ((out/"index.html").is_file() or not any(out.iterdir()))):
+        raise SystemExit(f"book: --out {out} is not a book (no index.html) and not empty: choose a new or empty folder")
     notebooks(src)
     return src, out
 
