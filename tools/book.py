@@ -37,17 +37,19 @@ def notebooks(src):
     if not (src/"index.ipynb").is_file(): raise FileNotFoundError(f"{src} has no index.ipynb: pass the notebooks folder with --src")
     return [src/"index.ipynb"] + sorted(p for p in src.glob("*.ipynb") if NB_NAME.match(p.stem))
 
-def check_dirs(src, out):
-    """Refuse a missing --src, an --out that is --src or holds it, and an --out that holds something other than a book
-    (out is emptied first); returns both resolved."""
-    src, out = Path(src).resolve(), Path(out).resolve()
-    if not src.is_dir(): raise SystemExit(f"book: --src {src} is not a folder of notebooks")
-    if out == src or out in src.parents: raise SystemExit(f"book: --out {out} holds --src {src}, and would be emptied: choose another --out")
-    if out == ROOT or out in ROOT.parents: raise SystemExit(f"book: --out {out} holds the repository: choose another --out")
-    if out.exists() and not (out.is_dir() and ((out/"index.html").is_file() or not any(out.iterdir()))):
-        raise SystemExit(f"book: --out {out} is not a book (no index.html) and not empty: choose a new or empty folder")
-    notebooks(src)
-    return src, out
+def check_paths(src, out):
+    "Refuse, before anything is deleted, an --out whose emptying would delete notebooks or a folder that is not a book."
+    src, out = Path(src), Path(out)
+    if not src.is_dir(): raise FileNotFoundError(f"--src {src} is not a folder: pass the folder holding index.ipynb")
+    notebooks(src)                                                          # it has an index.ipynb
+    s, o = src.resolve(), out.resolve()
+    if o == s or o in s.parents or s in o.parents:
+        raise ValueError(f"--out {out} {'is' if o == s else 'holds' if o in s.parents else 'is inside'} --src {src}: "
+                         "the book empties --out first, so give it a folder of its own")
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out/"index.html").is_file():
+        raise ValueError(f"--out {out} is a folder with files and no index.html, not a book this tool wrote: "
+                         "the book empties --out first, so give it a new or empty folder")
 
 def mathjax_dir():
     "The MathJax 2.7 static files inside the `jupyter-server-mathjax` package."
@@ -186,7 +188,8 @@ def stage(src, dst):
 def build(src=ROOT/"nbs", out=ROOT/"_book", quiet=False):
     "Build the book from the notebooks in `src` into `out` (emptied first); returns the list of notebook pages written."
     t0 = time.monotonic()
-    src, out = check_dirs(src, out)
+    check_paths(src, out)
+    src, out = Path(src).resolve(), Path(out).resolve()
     with tempfile.TemporaryDirectory(prefix="sagan_book_") as tmp:
         # Sphinx reads the staged copy and writes into tmp/html (myst-nb keeps its jupyter_execute/ beside the output
         # folder, so that stays in tmp too); `out` is replaced only once the build has succeeded
@@ -213,10 +216,11 @@ def build(src=ROOT/"nbs", out=ROOT/"_book", quiet=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--src", default=str(ROOT/"nbs"), help="folder holding index.ipynb and the NN_topic.ipynb notebooks (default: nbs)")
-    ap.add_argument("--out", default=str(ROOT/"_book"), help="output folder, emptied first (default: _book)")
+    ap.add_argument("--out", default=str(ROOT/"_book"), help="new, empty or book folder; emptied (default: _book)")
     a = ap.parse_args(argv)
-    try: build(a.src, a.out)
-    except FileNotFoundError as e: raise SystemExit(f"book: {e}")
+    try: check_paths(a.src, a.out)
+    except (ValueError, FileNotFoundError) as e: ap.error(str(e))            # one line, exit 2, nothing deleted
+    build(a.src, a.out)
     return 0
 
 if __name__ == "__main__": sys.exit(main())
