@@ -204,6 +204,7 @@ def build(src=ROOT/"nbs", out=ROOT/"_book", quiet=False):
         for p in notebooks(src):                     # the download button gives the notebook as committed, not the staged copy
             if (html/"_sources"/p.name).is_file(): shutil.copy2(p, html/"_sources"/p.name)
         (html/".buildinfo").unlink(missing_ok=True)
+        for m in (html/"_static").rglob("*.map"): m.unlink()  # the theme's source maps (3.4 MB): only a debugger asks for them
         if out.exists(): shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(html), str(out))
