@@ -640,9 +640,15 @@ def load_state(self:Trainer, ck:dict):
     if self.is_main: self.run.keep_log_until(self.step)
 
 # %% ../nbs/08_training.ipynb #e6b007d9
+# the signals that stop training after a checkpoint (Windows has no SIGHUP)
+_STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, s))
+
 class Preempted(Exception):
-    "Training stopped by SIGTERM or SIGINT after writing a checkpoint; `exit_code` is 128 + the signal's number."
-    def __init__(self, signum:int, message:str): super().__init__(message); self.signum, self.exit_code = signum, 128 + signum
+    "Training stopped by a signal after writing a checkpoint; `exit_code` is 128 + its number (SIGHUP: SIGTERM's 143)."
+    def __init__(self, signum:int, message:str):
+        super().__init__(message)
+        hangup = signum == getattr(signal, "SIGHUP", None)        # a closed terminal: a request to stop, as SIGTERM
+        self.signum, self.exit_code = signum, 128 + (signal.SIGTERM if hangup else signum)
 
 @patch
 def resume_command(self:Trainer) -> str:
@@ -653,13 +659,15 @@ def resume_command(self:Trainer) -> str:
 @patch
 @contextlib.contextmanager
 def _stop_on_signals(self:Trainer):
-    "While training: SIGTERM and the first SIGINT ask to stop after the current step; a second SIGINT stops at once."
+    "While training: SIGTERM, SIGHUP and a first SIGINT ask to stop after this step; a second SIGINT stops at once."
     if threading.current_thread() is not threading.main_thread(): yield; return   # signals reach the main thread only
+    pid = os.getpid()
     def ask(signum, frame):
+        if os.getpid() != pid: return              # a loader worker forked with this handler: the main process decides
         if signum == signal.SIGINT and self._stop_signal == signal.SIGINT: raise KeyboardInterrupt
         self._stop_signal = signum
         if self.is_main: _warn(f"{signal.Signals(signum).name}: stopping after this step, with a checkpoint")
-    old = {s: signal.signal(s, ask) for s in (signal.SIGTERM, signal.SIGINT)}
+    old = {s: signal.signal(s, ask) for s in _STOP_SIGNALS}
     try: yield
     finally:
         for s, h in old.items(): signal.signal(s, h)
@@ -821,7 +829,8 @@ def _parser():
     ap = _Parser(prog="sagan-train", description="Train a Self-Attention GAN (SAGAN).", argument_default=argparse.SUPPRESS,
                  epilog="--resume takes every setting from the checkpoint; flags that change the model, the data or the optimisation "
                         "are then refused, those for length, cadence and hardware applied. Exit codes: 2 bad input, 3 non-finite "
-                        "training, 4 a run file cannot be written (disk full), 130/143 stopped by Ctrl-C/SIGTERM after a checkpoint.")
+                        "training, 4 a run file cannot be written (disk full), "
+                        "130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
     helps = {"preset": f"one of {', '.join(sorted(PRESETS))}", "attn_res": "feature-map sizes with attention, e.g. 32 or 16,32; 'none' for no attention"}
     for f in fields(TrainConfig):
         flag, h = _flag(f.name), (helps.get(f.name, "") + f" (default: {f.default if f.default is not None else 'from the preset'})").strip()

@@ -1,0 +1,62 @@
+"""sagan-train against a hostile environment: SIGHUP, leftovers of kill -9, --resume on nothing, an --out that cannot be
+written (read-only, full disk, a name too long), stale logs, a resumed linear decay, and signals to the process group."""
+import errno, json, os, re, signal, subprocess, sys, time
+from pathlib import Path
+import pytest, torch
+from sagan_nb import train
+
+BIN = Path(sys.executable).parent
+TINY = ["--preset", "faces32", "--batch-size", "4", "--sample-every", "0", "--log-every", "1", "--no-progress"]
+SIGTERM_CODE = 128 + signal.SIGTERM
+
+def sagan_train(*args, **kw):
+    return subprocess.run([str(BIN/"sagan-train"), *map(str, args)], capture_output=True, text=True, **kw)
+
+def ckpt(out): return torch.load(Path(out)/"checkpoints"/"last.pt", map_location="cpu", weights_only=True)
+
+def one_line_error(code, stderr, want_code=2, says=()):
+    "Exit `want_code`; stderr is one line (after any warnings) that says each of `says`, and no traceback."
+    lines = [l for l in stderr.splitlines() if l.strip() and "warning:" not in l]
+    assert code == want_code, (code, stderr[-2000:])
+    assert "Traceback" not in stderr and len(lines) == 1, stderr[-2000:]
+    for s in says: assert s in lines[0], (s, lines[0])
+    return lines[0]
+
+def main_in_process(capsys, *args):
+    "(exit code, stderr) of `sagan-train args` run in this process (so that a test can monkeypatch the library)."
+    with pytest.raises(SystemExit) as e: train.main([*map(str, args)])
+    return e.value.code, capsys.readouterr().err
+
+def start_long_run(out, *extra, **kw):
+    "A run that would train for hours, once its first log line is written."
+    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, *extra, "--steps", "100000", "--ckpt-every", "0", "--out", str(out)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    log, deadline = Path(out)/"metrics.jsonl", time.time() + 120
+    while not (log.exists() and log.read_text().strip()) and time.time() < deadline and p.poll() is None: time.sleep(0.05)
+    assert p.poll() is None, p.communicate()
+    return p
+
+# ---- 1. SIGHUP (a closed terminal, a lost ssh session) stops like SIGTERM ------------------------------------------
+
+def test_sighup_checkpoints_and_exits_like_sigterm(tmp_path):
+    out = tmp_path/"out"
+    p = start_long_run(out)
+    p.send_signal(signal.SIGHUP)
+    _, stderr = p.communicate(timeout=120)
+    assert p.returncode == SIGTERM_CODE, (p.returncode, stderr[-2000:])
+    assert "SIGHUP: stopping after this step, with a checkpoint" in stderr, stderr
+    assert f"checkpoint {out/'checkpoints'/'last.pt'} holds it. Resume with: sagan-train --out {out} --resume" in stderr
+    assert "Traceback" not in stderr
+    assert ckpt(out)["step"] > 0
+
+# ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
+def test_signal_to_the_group_with_loader_workers_warns_once(tmp_path, sig):
+    out = tmp_path/"out"
+    p = start_long_run(out, "--num-workers", "2", start_new_session=True)
+    os.killpg(p.pid, sig)                                          # the session leader's pid is the group's id
+    _, stderr = p.communicate(timeout=120)
+    assert p.returncode == (130 if sig == signal.SIGINT else SIGTERM_CODE), (p.returncode, stderr[-2000:])
+    assert "Traceback" not in stderr and stderr.count(f"{sig.name}: stopping") == 1, stderr[-2000:]
+    assert ckpt(out)["step"] > 0
