@@ -243,6 +243,7 @@ class RunFolder:
         try:
             for d in (self.path, self.path/"checkpoints", self.path/"samples"): d.mkdir(parents=True, exist_ok=True)
             self.lock()
+            self.remove_stale_temporaries()
         except OSError as e: raise ValueError(f"cannot write to --out {self.path}: {e.filename}: {e.strerror or e}") from None
 
     ckpt_path = property(lambda self: self.path/"checkpoints"/"last.pt")
@@ -262,6 +263,15 @@ def lock(self:RunFolder):
         raise RunBusyError(f"{self.path} is in use by {holder}: wait for it to finish, or choose another --out") from None
     f.seek(0); f.truncate(); f.write(f"process {os.getpid()} ({shlex.join([Path(sys.argv[0]).name] + sys.argv[1:])})\n"); f.flush()
     self._lock = f
+
+@patch
+def remove_stale_temporaries(self:RunFolder):
+    "Delete the `.NAME.PID.tmp` files that writes cut short by a `kill -9` left (the lock holder's own excepted)."
+    if self._lock is None: return                                   # without the lock another process may be writing
+    for d in (self.path, self.path/"checkpoints"):
+        for p in d.glob(".*.tmp"):
+            m = re.fullmatch(r"\..+\.(\d+)\.tmp", p.name)                 # atomic_write's name for its temporary file
+            if m and int(m.group(1)) != os.getpid() and (p.is_symlink() or p.is_file()): p.unlink(missing_ok=True)
 
 @patch
 def release(self:RunFolder):

@@ -49,6 +49,23 @@ def test_sighup_checkpoints_and_exits_like_sigterm(tmp_path):
     assert "Traceback" not in stderr
     assert ckpt(out)["step"] > 0
 
+# ---- 2. temporary files that a kill -9 left behind -----------------------------------------------------------------
+
+def test_stale_temporary_files_are_removed_at_start(tmp_path):
+    out = tmp_path/"out"
+    stale = [out/"checkpoints"/".last.pt.4194999.tmp", out/".metrics.jsonl.4194998.tmp"]
+    def plant():
+        for p in stale: p.parent.mkdir(parents=True, exist_ok=True); p.write_bytes(b"half a checkpoint")
+    plant()
+    r = sagan_train(*TINY, "--steps", 1, "--ckpt-every", 1, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert not [p for p in stale if p.exists()]
+    plant()
+    r = sagan_train("--out", out, "--resume", "--steps", 2)
+    assert r.returncode == 0, r.stderr
+    assert not [p for p in stale if p.exists()] and ckpt(out)["step"] == 2
+    assert sorted(p.name for p in (out/"checkpoints").iterdir()) == ["last.pt"]
+
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
