@@ -421,8 +421,9 @@ class Trainer:
         base = cfg or TrainConfig()
         given = {**_explicit(base), **overrides}                        # for the resume contract
         cfg = dataclasses.replace(base, **overrides).resolved()
-        if cfg.resume and not Path(cfg.out).exists():                    # nothing to resume: create nothing
-            raise FileNotFoundError(f"no checkpoint at {Path(cfg.out)/'checkpoints'/'last.pt'}: nothing to resume")
+        ckpt = Path(cfg.out)/"checkpoints"/"last.pt"
+        if cfg.resume and not ckpt.is_file():                    # nothing to resume: create nothing (not even .lock)
+            raise FileNotFoundError(f"no checkpoint at {ckpt}: nothing to resume")
         self.run = RunFolder(cfg.out, writer=int(os.environ.get("RANK", "0")) == 0)   # checks --out, takes the lock
         try: self._setup(cfg, given)
         except BaseException: self.run.discard(); raise

@@ -66,6 +66,15 @@ def test_stale_temporary_files_are_removed_at_start(tmp_path):
     assert not [p for p in stale if p.exists()] and ckpt(out)["step"] == 2
     assert sorted(p.name for p in (out/"checkpoints").iterdir()) == ["last.pt"]
 
+# ---- 3. --resume on nothing creates nothing ------------------------------------------------------------------------
+
+def test_resume_on_an_empty_or_missing_folder_creates_nothing(tmp_path, capsys):
+    empty = tmp_path/"empty"; empty.mkdir()
+    for out in (empty, tmp_path/"missing"):
+        code, err = main_in_process(capsys, "--out", out, "--resume")
+        one_line_error(code, err, says=[f"no checkpoint at {out/'checkpoints'/'last.pt'}", "nothing to resume"])
+    assert list(empty.iterdir()) == [] and not (tmp_path/"missing").exists()
+
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
