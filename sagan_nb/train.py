@@ -233,18 +233,25 @@ def _warn(msg): print(f"sagan-train: warning: {msg}", file=sys.stderr, flush=Tru
 class RunBusyError(ValueError):
     "Another process is training in this run folder."
 
+def _out_error(e:OSError, out:Path, at:Path) -> Exception:
+    "An OSError at `at` while setting up --out `out`, in one line: a full disk (exit 4), else bad input (exit 2)."
+    if e.errno in (errno.ENOSPC, errno.EDQUOT): return _write_error(e, at)
+    return ValueError(f"cannot write to --out {out}: {'' if at == out else f'{at}: '}{e.strerror or e}")
+
 class RunFolder:
     "The folder of one run: its lock, config.json, the metrics log and the checkpoint's path."
     def __init__(self, path, writer:bool=True): # writer: this process writes (rank 0 under DDP)
-        self.path, self.writer, self._lock = Path(path), writer, None
-        if self.path.exists() and not self.path.is_dir(): raise ValueError(f"--out {self.path} is a file, not a folder")
-        self.created = writer and not self.path.exists()
-        if not writer: return
+        self.path, self.writer, self._lock, self.created = Path(path), writer, None, False
+        at = self.path                                                   # what was being made when an OSError came
         try:
-            for d in (self.path, self.path/"checkpoints", self.path/"samples"): d.mkdir(parents=True, exist_ok=True)
-            self.lock()
+            if self.path.exists() and not self.path.is_dir():
+                raise ValueError(f"--out {self.path} is a file, not a folder")
+            self.created = writer and not self.path.exists()
+            if not writer: return
+            for at in (self.path, self.path/"checkpoints", self.path/"samples"): at.mkdir(parents=True, exist_ok=True)
+            at = self.path/".lock"; self.lock()
             self.remove_stale_temporaries()
-        except OSError as e: raise ValueError(f"cannot write to --out {self.path}: {e.filename}: {e.strerror or e}") from None
+        except OSError as e: self.discard(); raise _out_error(e, self.path, Path(e.filename or at)) from None
 
     ckpt_path = property(lambda self: self.path/"checkpoints"/"last.pt")
     log_path = property(lambda self: self.path/"metrics.jsonl")
@@ -283,10 +290,10 @@ def discard(self:RunFolder):
     "Release, and remove the folder again if this object created it and nothing was written into it (a run that failed to start)."
     self.release()
     if not self.created: return
-    (self.path/".lock").unlink(missing_ok=True)
-    for d in (self.path/"checkpoints", self.path/"samples", self.path):
-        try: d.rmdir()                                                   # only ever removes empty folders
-        except OSError: return
+    try:
+        (self.path/".lock").unlink(missing_ok=True)
+        for d in (self.path/"checkpoints", self.path/"samples", self.path): d.rmdir()  # empty folders only
+    except OSError: return                                               # not empty, or never made
 
 # %% ../nbs/08_training.ipynb #178981a5
 @patch
@@ -421,9 +428,11 @@ class Trainer:
         base = cfg or TrainConfig()
         given = {**_explicit(base), **overrides}                        # for the resume contract
         cfg = dataclasses.replace(base, **overrides).resolved()
-        ckpt = Path(cfg.out)/"checkpoints"/"last.pt"
-        if cfg.resume and not ckpt.is_file():                    # nothing to resume: create nothing (not even .lock)
-            raise FileNotFoundError(f"no checkpoint at {ckpt}: nothing to resume")
+        if cfg.resume:                                          # nothing to resume: create nothing (not even .lock)
+            ckpt = Path(cfg.out)/"checkpoints"/"last.pt"
+            try: found = ckpt.is_file()
+            except OSError as e: raise _out_error(e, Path(cfg.out), Path(cfg.out)) from None   # a name too long, say
+            if not found: raise FileNotFoundError(f"no checkpoint at {ckpt}: nothing to resume")
         self.run = RunFolder(cfg.out, writer=int(os.environ.get("RANK", "0")) == 0)   # checks --out, takes the lock
         try: self._setup(cfg, given)
         except BaseException: self.run.discard(); raise
@@ -838,10 +847,11 @@ def _attn_arg(s:str) -> tuple:
 
 def _parser():
     ap = _Parser(prog="sagan-train", description="Train a Self-Attention GAN (SAGAN).", argument_default=argparse.SUPPRESS,
-                 epilog="--resume takes every setting from the checkpoint; flags that change the model, the data or the optimisation "
-                        "are then refused, those for length, cadence and hardware applied. Exit codes: 2 bad input, 3 non-finite "
-                        "training, 4 a run file cannot be written (disk full), "
-                        "130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
+                 epilog="--resume takes every setting from the checkpoint; flags that change the model, the data "
+                        "or the optimisation are then refused, those for length, cadence and hardware applied. "
+                        "Exit codes: 2 bad input (including an --out that cannot be created or written), "
+                        "3 non-finite training, 4 a full disk, or a run file that cannot be written once training "
+                        "has started, 130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
     helps = {"preset": f"one of {', '.join(sorted(PRESETS))}", "attn_res": "feature-map sizes with attention, e.g. 32 or 16,32; 'none' for no attention"}
     for f in fields(TrainConfig):
         flag, h = _flag(f.name), (helps.get(f.name, "") + f" (default: {f.default if f.default is not None else 'from the preset'})").strip()
@@ -860,7 +870,7 @@ def _fail(e, code):
 
 # %% ../nbs/08_training.ipynb #f4a013b2
 def _start(given:dict) -> "Trainer":
-    "The Trainer for the flags `given`; bad input exits 2, an --out that cannot be written 4, Ctrl-C 130, each with one line."
+    "The Trainer for the flags `given`; bad input (an unwritable --out too) exits 2, a full disk 4, Ctrl-C 130."
     try: return Trainer(**given)
     except RunWriteError as e: _fail(e, 4)
     except (ValueError, FileNotFoundError) as e: _fail(e, 2)      # bad input: a message, not a traceback

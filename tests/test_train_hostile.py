@@ -75,6 +75,54 @@ def test_resume_on_an_empty_or_missing_folder_creates_nothing(tmp_path, capsys):
         one_line_error(code, err, says=[f"no checkpoint at {out/'checkpoints'/'last.pt'}", "nothing to resume"])
     assert list(empty.iterdir()) == [] and not (tmp_path/"missing").exists()
 
+# ---- 4. an --out that cannot be written: exit 2, as --help says --------------------------------------------------
+
+def test_help_says_which_code_an_unwritable_out_exits_with():
+    r = sagan_train("--help")
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert re.search(r"2 bad input \([^)]*an --out that cannot be created or written", text), text[-800:]
+    assert re.search(r"4 a full disk", text), text[-800:]
+    assert "an --out that cannot be written 4" not in train._start.__doc__, train._start.__doc__
+
+def test_read_only_out_is_exit_2_in_one_line(tmp_path, capsys, monkeypatch):
+    "As a user without write permission sees it (EACCES from mkdir), simulated so that it runs as root too."
+    out = tmp_path/"ro"/"run"
+    def mkdir(self, *a, **kw): raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    code, err = main_in_process(capsys, *TINY, "--steps", 2, "--out", out)
+    one_line_error(code, err, says=[f"cannot write to --out {out}", "Permission denied"])
+
+def test_read_only_out_for_real(tmp_path):
+    if os.geteuid() == 0: pytest.skip("running as root: file permissions are not enforced")
+    ro = tmp_path/"ro"; ro.mkdir(); ro.chmod(0o555)
+    try:
+        r = sagan_train(*TINY, "--steps", 2, "--out", ro/"run")
+        one_line_error(r.returncode, r.stderr, says=[f"cannot write to --out {ro/'run'}", "Permission denied"])
+        r = sagan_train(*TINY, "--steps", 2, "--out", ro)
+        one_line_error(r.returncode, r.stderr, says=[f"cannot write to --out {ro}", "Permission denied"])
+        assert list(ro.iterdir()) == []
+    finally: ro.chmod(0o755)
+
+# ---- 5. a full disk at start names the file and says the disk is full --------------------------------------------
+
+def test_full_disk_at_start_names_the_path(tmp_path, capsys, monkeypatch):
+    def lock(self): raise OSError(errno.ENOSPC, "No space left on device")      # as write() raises it: no filename
+    monkeypatch.setattr(train.RunFolder, "lock", lock)
+    out = tmp_path/"run"
+    code, err = main_in_process(capsys, *TINY, "--steps", 2, "--out", out)
+    line = one_line_error(code, err, want_code=4, says=[f"no space left on device while writing {out/'.lock'}"])
+    assert "None" not in line, line
+    assert not out.exists(), "a run that failed to start leaves no folder"
+
+# ---- 6. a name longer than the file system allows ------------------------------------------------------------------
+
+def test_out_name_too_long_is_one_line(tmp_path, capsys):
+    out = tmp_path/("a" * 256)
+    for args in ([*TINY, "--steps", 2, "--out", out], ["--out", out, "--resume"]):
+        code, err = main_in_process(capsys, *args)
+        one_line_error(code, err, says=[f"cannot write to --out {out}", os.strerror(errno.ENAMETOOLONG)])
+
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
