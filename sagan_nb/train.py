@@ -325,11 +325,14 @@ def keep_log_until(self:RunFolder, step:int):
 
 @patch
 def new_log(self:RunFolder):
-    "A fresh run: a log left by an earlier run that saved no checkpoint is moved aside to metrics.jsonl.old."
+    "A fresh run: a log left by a run that saved no checkpoint is moved aside to metrics.jsonl.old (.old.1, ...)."
     if self.writer and self.log_path.exists():
-        os.replace(self.log_path, self.log_path.with_name("metrics.jsonl.old"))
+        old, n = self.log_path.with_name("metrics.jsonl.old"), 0
+        while old.exists() or old.is_symlink():                         # never overwrite an older one
+            n += 1; old = self.log_path.with_name(f"metrics.jsonl.old.{n}")
+        os.replace(self.log_path, old)
         _warn(f"{self.path} held a log but no checkpoint (an earlier run stopped before its first one): "
-              f"moved it to metrics.jsonl.old and started a new log")
+              f"moved it to {old.name} and started a new log")
 
 @patch
 def write_config(self:RunFolder, cfg:TrainConfig):

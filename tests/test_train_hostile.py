@@ -123,6 +123,20 @@ def test_out_name_too_long_is_one_line(tmp_path, capsys):
         code, err = main_in_process(capsys, *args)
         one_line_error(code, err, says=[f"cannot write to --out {out}", os.strerror(errno.ENAMETOOLONG)])
 
+# ---- 7. a stale metrics.jsonl.old is kept ---------------------------------------------------------------------------
+
+def test_moved_logs_never_overwrite_older_ones(tmp_path, capsys):
+    (tmp_path/"metrics.jsonl.old").write_text('{"step": 1}\n')
+    for k in (1, 2):
+        (tmp_path/"metrics.jsonl").write_text(f'{{"step": {k + 1}}}\n')
+        run = train.RunFolder(tmp_path)
+        try: run.new_log()
+        finally: run.release()
+        assert f"moved it to metrics.jsonl.old.{k}" in capsys.readouterr().err
+    assert [(tmp_path/n).read_text() for n in ("metrics.jsonl.old", "metrics.jsonl.old.1", "metrics.jsonl.old.2")] == \
+           ['{"step": 1}\n', '{"step": 2}\n', '{"step": 3}\n']
+    assert not (tmp_path/"metrics.jsonl").exists()
+
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
