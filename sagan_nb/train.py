@@ -899,6 +899,13 @@ def _train(tr:Trainer) -> dict:
         sys.exit(e.exit_code)
 
 # %% ../nbs/08_training.ipynb #ea7b4d4a
+def _decay_jump(step:int, old:int, new:int) -> str:
+    "The warning for a linear-decay run resumed at `step` with --steps `new` instead of `old`: what its rates do."
+    before, after = max(0.0, 1 - max(step - 1, 0) / old), max(0.0, 1 - step / new)   # last step trained, next one
+    return (f"--lr-decay linear falls to 0 at --steps, so resuming at step {step} with --steps {new} (was {old}) "
+            f"moves the learning rates from {before:.3g}× to {after:.3g}× of --lr-g/--lr-d at once, "
+            f"then down to 0 at step {new}")
+
 def main(argv=None):
     "Entry point of `sagan-train`."
     given, t0 = vars(_parser().parse_args(argv)), time.perf_counter()
@@ -909,6 +916,8 @@ def main(argv=None):
               f"batch {c.batch_size} x {tr.world} process(es), {c.steps} steps on {tr.device}"
               f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
         for k, (old, new) in tr.resume_changes.items(): print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
+        if c.lr_decay == "linear" and "steps" in tr.resume_changes:
+            _warn(_decay_jump(tr.step, *tr.resume_changes["steps"]))
     if tr.step >= c.steps:
         tr.run.release()
         if tr.is_main: print(f"nothing to do: {tr.out} is already at step {tr.step} of --steps {c.steps}; pass a larger --steps to train further")

@@ -137,6 +137,19 @@ def test_moved_logs_never_overwrite_older_ones(tmp_path, capsys):
            ['{"step": 1}\n', '{"step": 2}\n', '{"step": 3}\n']
     assert not (tmp_path/"metrics.jsonl").exists()
 
+# ---- 8. resuming a linear decay with another --steps ------------------------------------------------------------
+
+def test_resuming_a_linear_decay_with_other_steps_warns(tmp_path):
+    "Trained 2 of 2 steps: step 1 ran at 1 − 1/2 = 0.5× the rates; with --steps 6, step 2 runs at 1 − 2/6 = 0.667×."
+    out = tmp_path/"out"
+    r = sagan_train(*TINY, "--lr-decay", "linear", "--steps", 2, "--ckpt-every", 2, "--out", out)
+    assert r.returncode == 0, r.stderr
+    r = sagan_train("--out", out, "--resume", "--steps", 6)
+    assert r.returncode == 0, r.stderr
+    warns = [l for l in r.stderr.splitlines() if "warning:" in l and "--lr-decay linear" in l]
+    assert len(warns) == 1, r.stderr
+    for s in ("--steps 6 (was 2)", "from 0.5× to 0.667×", "0 at step 6"): assert s in warns[0], (s, warns[0])
+
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
