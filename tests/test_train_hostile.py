@@ -1,5 +1,6 @@
 """sagan-train against a hostile environment: SIGHUP, leftovers of kill -9, --resume on nothing, an --out that cannot be
-written (read-only, full disk, a name too long), stale logs, a resumed linear decay, and signals to the process group."""
+written (read-only, full disk, a name too long), stale logs, a resumed linear decay, and signals to the process
+group."""
 import errno, json, os, re, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
@@ -29,10 +30,11 @@ def main_in_process(capsys, *args):
 
 def start_long_run(out, *extra, **kw):
     "A run that would train for hours, once its first log line is written."
-    p = subprocess.Popen([str(BIN/"sagan-train"), *TINY, *extra, "--steps", "100000", "--ckpt-every", "0", "--out", str(out)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    cmd = [str(BIN/"sagan-train"), *TINY, *extra, "--steps", "100000", "--ckpt-every", "0", "--out", str(out)]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
     log, deadline = Path(out)/"metrics.jsonl", time.time() + 120
-    while not (log.exists() and log.read_text().strip()) and time.time() < deadline and p.poll() is None: time.sleep(0.05)
+    while not (log.exists() and log.read_text().strip()) and time.time() < deadline and p.poll() is None:
+        time.sleep(0.05)
     assert p.poll() is None, p.communicate()
     return p
 
@@ -140,7 +142,7 @@ def test_moved_logs_never_overwrite_older_ones(tmp_path, capsys):
 # ---- 8. resuming a linear decay with another --steps ------------------------------------------------------------
 
 def test_resuming_a_linear_decay_with_other_steps_warns(tmp_path):
-    "Trained 2 of 2 steps: step 1 ran at 1 − 1/2 = 0.5× the rates; with --steps 6, step 2 runs at 1 − 2/6 = 0.667×."
+    "Trained 2 of 2 steps: step 1 ran at 1 − 1/2 = 0.5× the rates; with --steps 6, step 2 runs at 1 − 2/6 ≈ 0.667×."
     out = tmp_path/"out"
     r = sagan_train(*TINY, "--lr-decay", "linear", "--steps", 2, "--ckpt-every", 2, "--out", out)
     assert r.returncode == 0, r.stderr
