@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'RESUME_CHANGES', 'R1_EVERY', 'ATTN_SAMPLES', 'TrainConfig', 'EMA', 'RunWriteError', 'DiskFullError',
            'atomic_write', 'save_checkpoint', 'load_checkpoint', 'nonfinite', 'model_shapes', 'check_checkpoint_models',
-           'RunBusyError', 'RunFolder', 'resume_config', 'Evaluator', 'Trainer', 'Preempted', 'attention_line', 'main']
+           'RunBusyError', 'RunFolder', 'check_not_busy', 'resume_config', 'Evaluator', 'Trainer', 'Preempted',
+           'attention_line', 'main']
 
 # %% ../nbs/08_training.ipynb #2eca1498
 import os, sys, io, re, json, time, math, copy, errno, pickle, shlex, signal, argparse, warnings, threading, dataclasses, contextlib
@@ -271,6 +272,16 @@ def lock(self:RunFolder):
     f.seek(0); f.truncate(); f.write(f"process {os.getpid()} ({shlex.join([Path(sys.argv[0]).name] + sys.argv[1:])})\n"); f.flush()
     self._lock = f
 
+def check_not_busy(path):
+    "Raise `RunBusyError` if another process holds `path`/.lock, as `RunFolder.lock` would; creates nothing."
+    if fcntl is None: return
+    try: f = open(Path(path)/".lock")
+    except OSError: return                                               # no lock file: no run holds it
+    with f:
+        try: fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB); return       # free (closing the file lets go again)
+        except BlockingIOError: holder = f.read().strip() or "another process"
+    raise RunBusyError(f"{path} is in use by {holder}: wait for it to finish, or choose another --out")
+
 @patch
 def remove_stale_temporaries(self:RunFolder):
     "Delete the `.NAME.PID.tmp` files that writes cut short by a `kill -9` left (the lock holder's own excepted)."
@@ -435,7 +446,9 @@ class Trainer:
             ckpt = Path(cfg.out)/"checkpoints"/"last.pt"
             try: found = ckpt.is_file()
             except OSError as e: raise _out_error(e, Path(cfg.out), Path(cfg.out)) from None   # a name too long, say
-            if not found: raise FileNotFoundError(f"no checkpoint at {ckpt}: nothing to resume")
+            if not found:
+                check_not_busy(cfg.out)                                  # a run that has not saved one yet says so
+                raise FileNotFoundError(f"no checkpoint at {ckpt}: nothing to resume")
         self.run = RunFolder(cfg.out, writer=int(os.environ.get("RANK", "0")) == 0)   # checks --out, takes the lock
         try: self._setup(cfg, given)
         except BaseException: self.run.discard(); raise
