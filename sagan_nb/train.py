@@ -929,7 +929,7 @@ def main(argv=None):
               f"batch {c.batch_size} x {tr.world} process(es), {c.steps} steps on {tr.device}"
               f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
         for k, (old, new) in tr.resume_changes.items(): print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
-        if c.lr_decay == "linear" and "steps" in tr.resume_changes:
+        if c.lr_decay == "linear" and "steps" in tr.resume_changes and tr.step < c.steps:
             _warn(_decay_jump(tr.step, *tr.resume_changes["steps"]))
     if tr.step >= c.steps:
         tr.run.release()
