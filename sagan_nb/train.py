@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'RESUME_CHANGES', 'R1_EVERY', 'ATTN_SAMPLES', 'TrainConfig', 'EMA', 'RunWriteError', 'DiskFullError',
            'atomic_write', 'save_checkpoint', 'load_checkpoint', 'nonfinite', 'model_shapes', 'check_checkpoint_models',
-           'RunBusyError', 'RunFolder', 'resume_config', 'Evaluator', 'Trainer', 'Preempted', 'attention_line', 'main']
+           'RunBusyError', 'RunFolder', 'check_not_busy', 'resume_config', 'Evaluator', 'Trainer', 'Preempted',
+           'attention_line', 'main']
 
 # %% ../nbs/08_training.ipynb #2eca1498
 import os, sys, io, re, json, time, math, copy, errno, pickle, shlex, signal, argparse, warnings, threading, dataclasses, contextlib
@@ -233,17 +234,25 @@ def _warn(msg): print(f"sagan-train: warning: {msg}", file=sys.stderr, flush=Tru
 class RunBusyError(ValueError):
     "Another process is training in this run folder."
 
+def _out_error(e:OSError, out:Path, at:Path) -> Exception:
+    "An OSError at `at` while setting up --out `out`, in one line: a full disk (exit 4), else bad input (exit 2)."
+    if e.errno in (errno.ENOSPC, errno.EDQUOT): return _write_error(e, at)
+    return ValueError(f"cannot write to --out {out}: {'' if at == out else f'{at}: '}{e.strerror or e}")
+
 class RunFolder:
     "The folder of one run: its lock, config.json, the metrics log and the checkpoint's path."
     def __init__(self, path, writer:bool=True): # writer: this process writes (rank 0 under DDP)
-        self.path, self.writer, self._lock = Path(path), writer, None
-        if self.path.exists() and not self.path.is_dir(): raise ValueError(f"--out {self.path} is a file, not a folder")
-        self.created = writer and not self.path.exists()
-        if not writer: return
+        self.path, self.writer, self._lock, self.created = Path(path), writer, None, False
+        at = self.path                                                   # what was being made when an OSError came
         try:
-            for d in (self.path, self.path/"checkpoints", self.path/"samples"): d.mkdir(parents=True, exist_ok=True)
-            self.lock()
-        except OSError as e: raise ValueError(f"cannot write to --out {self.path}: {e.filename}: {e.strerror or e}") from None
+            if self.path.exists() and not self.path.is_dir():
+                raise ValueError(f"--out {self.path} is a file, not a folder")
+            self.created = writer and not self.path.exists()
+            if not writer: return
+            for at in (self.path, self.path/"checkpoints", self.path/"samples"): at.mkdir(parents=True, exist_ok=True)
+            at = self.path/".lock"; self.lock()
+            self.remove_stale_temporaries()
+        except OSError as e: self.discard(); raise _out_error(e, self.path, Path(e.filename or at)) from None
 
     ckpt_path = property(lambda self: self.path/"checkpoints"/"last.pt")
     log_path = property(lambda self: self.path/"metrics.jsonl")
@@ -263,6 +272,25 @@ def lock(self:RunFolder):
     f.seek(0); f.truncate(); f.write(f"process {os.getpid()} ({shlex.join([Path(sys.argv[0]).name] + sys.argv[1:])})\n"); f.flush()
     self._lock = f
 
+def check_not_busy(path):
+    "Raise `RunBusyError` if another process holds `path`/.lock, as `RunFolder.lock` would; creates nothing."
+    if fcntl is None: return
+    try: f = open(Path(path)/".lock")
+    except OSError: return                                               # no lock file: no run holds it
+    with f:
+        try: fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB); return       # free (closing the file lets go again)
+        except BlockingIOError: holder = f.read().strip() or "another process"
+    raise RunBusyError(f"{path} is in use by {holder}: wait for it to finish, or choose another --out")
+
+@patch
+def remove_stale_temporaries(self:RunFolder):
+    "Delete the `.NAME.PID.tmp` files that writes cut short by a `kill -9` left (the lock holder's own excepted)."
+    if self._lock is None: return                                   # without the lock another process may be writing
+    for d in (self.path, self.path/"checkpoints"):
+        for p in d.glob(".*.tmp"):
+            m = re.fullmatch(r"\..+\.(\d+)\.tmp", p.name)                 # atomic_write's name for its temporary file
+            if m and int(m.group(1)) != os.getpid() and (p.is_symlink() or p.is_file()): p.unlink(missing_ok=True)
+
 @patch
 def release(self:RunFolder):
     "Let go of the lock (closing the file drops the flock)."
@@ -273,10 +301,10 @@ def discard(self:RunFolder):
     "Release, and remove the folder again if this object created it and nothing was written into it (a run that failed to start)."
     self.release()
     if not self.created: return
-    (self.path/".lock").unlink(missing_ok=True)
-    for d in (self.path/"checkpoints", self.path/"samples", self.path):
-        try: d.rmdir()                                                   # only ever removes empty folders
-        except OSError: return
+    try:
+        (self.path/".lock").unlink(missing_ok=True)
+        for d in (self.path/"checkpoints", self.path/"samples", self.path): d.rmdir()  # empty folders only
+    except OSError: return                                               # not empty, or never made
 
 # %% ../nbs/08_training.ipynb #178981a5
 @patch
@@ -308,11 +336,14 @@ def keep_log_until(self:RunFolder, step:int):
 
 @patch
 def new_log(self:RunFolder):
-    "A fresh run: a log left by an earlier run that saved no checkpoint is moved aside to metrics.jsonl.old."
+    "A fresh run: a log left by a run that saved no checkpoint is moved aside to metrics.jsonl.old (.old.1, ...)."
     if self.writer and self.log_path.exists():
-        os.replace(self.log_path, self.log_path.with_name("metrics.jsonl.old"))
+        old, n = self.log_path.with_name("metrics.jsonl.old"), 0
+        while old.exists() or old.is_symlink():                         # never overwrite an older one
+            n += 1; old = self.log_path.with_name(f"metrics.jsonl.old.{n}")
+        os.replace(self.log_path, old)
         _warn(f"{self.path} held a log but no checkpoint (an earlier run stopped before its first one): "
-              f"moved it to metrics.jsonl.old and started a new log")
+              f"moved it to {old.name} and started a new log")
 
 @patch
 def write_config(self:RunFolder, cfg:TrainConfig):
@@ -411,8 +442,13 @@ class Trainer:
         base = cfg or TrainConfig()
         given = {**_explicit(base), **overrides}                        # for the resume contract
         cfg = dataclasses.replace(base, **overrides).resolved()
-        if cfg.resume and not Path(cfg.out).exists():                    # nothing to resume: create nothing
-            raise FileNotFoundError(f"no checkpoint at {Path(cfg.out)/'checkpoints'/'last.pt'}: nothing to resume")
+        if cfg.resume:                                          # nothing to resume: create nothing (not even .lock)
+            ckpt = Path(cfg.out)/"checkpoints"/"last.pt"
+            try: found = ckpt.is_file()
+            except OSError as e: raise _out_error(e, Path(cfg.out), Path(cfg.out)) from None   # a name too long, say
+            if not found:
+                check_not_busy(cfg.out)                                  # a run that has not saved one yet says so
+                raise FileNotFoundError(f"no checkpoint at {ckpt}: nothing to resume")
         self.run = RunFolder(cfg.out, writer=int(os.environ.get("RANK", "0")) == 0)   # checks --out, takes the lock
         try: self._setup(cfg, given)
         except BaseException: self.run.discard(); raise
@@ -640,9 +676,15 @@ def load_state(self:Trainer, ck:dict):
     if self.is_main: self.run.keep_log_until(self.step)
 
 # %% ../nbs/08_training.ipynb #e6b007d9
+# the signals that stop training after a checkpoint (Windows has no SIGHUP)
+_STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, s))
+
 class Preempted(Exception):
-    "Training stopped by SIGTERM or SIGINT after writing a checkpoint; `exit_code` is 128 + the signal's number."
-    def __init__(self, signum:int, message:str): super().__init__(message); self.signum, self.exit_code = signum, 128 + signum
+    "Training stopped by a signal after writing a checkpoint; `exit_code` is 128 + its number (SIGHUP: SIGTERM's 143)."
+    def __init__(self, signum:int, message:str):
+        super().__init__(message)
+        hangup = signum == getattr(signal, "SIGHUP", None)        # a closed terminal: a request to stop, as SIGTERM
+        self.signum, self.exit_code = signum, 128 + (signal.SIGTERM if hangup else signum)
 
 @patch
 def resume_command(self:Trainer) -> str:
@@ -653,13 +695,15 @@ def resume_command(self:Trainer) -> str:
 @patch
 @contextlib.contextmanager
 def _stop_on_signals(self:Trainer):
-    "While training: SIGTERM and the first SIGINT ask to stop after the current step; a second SIGINT stops at once."
+    "While training: SIGTERM, SIGHUP and a first SIGINT ask to stop after this step; a second SIGINT stops at once."
     if threading.current_thread() is not threading.main_thread(): yield; return   # signals reach the main thread only
+    pid = os.getpid()
     def ask(signum, frame):
+        if os.getpid() != pid: return              # a loader worker forked with this handler: the main process decides
         if signum == signal.SIGINT and self._stop_signal == signal.SIGINT: raise KeyboardInterrupt
         self._stop_signal = signum
         if self.is_main: _warn(f"{signal.Signals(signum).name}: stopping after this step, with a checkpoint")
-    old = {s: signal.signal(s, ask) for s in (signal.SIGTERM, signal.SIGINT)}
+    old = {s: signal.signal(s, ask) for s in _STOP_SIGNALS}
     try: yield
     finally:
         for s, h in old.items(): signal.signal(s, h)
@@ -819,9 +863,11 @@ def _attn_arg(s:str) -> tuple:
 
 def _parser():
     ap = _Parser(prog="sagan-train", description="Train a Self-Attention GAN (SAGAN).", argument_default=argparse.SUPPRESS,
-                 epilog="--resume takes every setting from the checkpoint; flags that change the model, the data or the optimisation "
-                        "are then refused, those for length, cadence and hardware applied. Exit codes: 2 bad input, 3 non-finite "
-                        "training, 4 a run file cannot be written (disk full), 130/143 stopped by Ctrl-C/SIGTERM after a checkpoint.")
+                 epilog="--resume takes every setting from the checkpoint; flags that change the model, the data "
+                        "or the optimisation are then refused, those for length, cadence and hardware applied. "
+                        "Exit codes: 2 bad input (including an --out that cannot be created or written), "
+                        "3 non-finite training, 4 a full disk, or a run file that cannot be written once training "
+                        "has started, 130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
     helps = {"preset": f"one of {', '.join(sorted(PRESETS))}", "attn_res": "feature-map sizes with attention, e.g. 32 or 16,32; 'none' for no attention"}
     for f in fields(TrainConfig):
         flag, h = _flag(f.name), (helps.get(f.name, "") + f" (default: {f.default if f.default is not None else 'from the preset'})").strip()
@@ -840,7 +886,7 @@ def _fail(e, code):
 
 # %% ../nbs/08_training.ipynb #f4a013b2
 def _start(given:dict) -> "Trainer":
-    "The Trainer for the flags `given`; bad input exits 2, an --out that cannot be written 4, Ctrl-C 130, each with one line."
+    "The Trainer for the flags `given`; bad input (an unwritable --out too) exits 2, a full disk 4, Ctrl-C 130."
     try: return Trainer(**given)
     except RunWriteError as e: _fail(e, 4)
     except (ValueError, FileNotFoundError) as e: _fail(e, 2)      # bad input: a message, not a traceback
@@ -866,6 +912,13 @@ def _train(tr:Trainer) -> dict:
         sys.exit(e.exit_code)
 
 # %% ../nbs/08_training.ipynb #ea7b4d4a
+def _decay_jump(step:int, old:int, new:int) -> str:
+    "The warning for a linear-decay run resumed at `step` with --steps `new` instead of `old`: what its rates do."
+    before, after = max(0.0, 1 - max(step - 1, 0) / old), max(0.0, 1 - step / new)   # last step trained, next one
+    return (f"--lr-decay linear falls to 0 at --steps, so resuming at step {step} with --steps {new} (was {old}) "
+            f"moves the learning rates from {before:.3g}× to {after:.3g}× of --lr-g/--lr-d at once, "
+            f"then down to 0 at step {new}")
+
 def main(argv=None):
     "Entry point of `sagan-train`."
     given, t0 = vars(_parser().parse_args(argv)), time.perf_counter()
@@ -876,6 +929,8 @@ def main(argv=None):
               f"batch {c.batch_size} x {tr.world} process(es), {c.steps} steps on {tr.device}"
               f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
         for k, (old, new) in tr.resume_changes.items(): print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
+        if c.lr_decay == "linear" and "steps" in tr.resume_changes and tr.step < c.steps:
+            _warn(_decay_jump(tr.step, *tr.resume_changes["steps"]))
     if tr.step >= c.steps:
         tr.run.release()
         if tr.is_main: print(f"nothing to do: {tr.out} is already at step {tr.step} of --steps {c.steps}; pass a larger --steps to train further")
