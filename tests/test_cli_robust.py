@@ -192,7 +192,7 @@ def corrupt_runs(run4, tmp_path):
     return runs
 
 def test_corrupt_checkpoints_are_one_line_errors(corrupt_runs):
-    from sagan_nb.explorers import load_models
+    from sagan_nb.train import load_models
     for name, out in corrupt_runs.items():
         path = out/"checkpoints"/"last.pt"
         line = one_line_error(sagan_train("--out", out, "--resume"), says=[str(path), "is corrupt or not a checkpoint"])
@@ -208,7 +208,7 @@ def test_malicious_checkpoint_keeps_torch_reason(tmp_path):
     torch.save({"step": 1, "G": _Payload(str(victim))}, tmp_path/"checkpoints"/"last.pt")
     line = one_line_error(sagan_train("--out", tmp_path, "--resume"), says=["refusing to load", "GLOBAL", "remove"])
     assert "weights_only=False" not in line and victim.exists()
-    from sagan_nb.explorers import load_models
+    from sagan_nb.train import load_models
     with pytest.raises(ValueError, match="GLOBAL"): load_models(tmp_path/"checkpoints"/"last.pt")
 
 def _set(**kw): return lambda ck: ck["config"].update(kw)
@@ -230,7 +230,7 @@ def _drop(k): return lambda ck: ck["config"].pop(k)
 ], ids=["config-str", "no-resolution", "no-preset", "ch-str", "ch-bool", "attn_res-int", "attn_res-strs", "attn_res-7",
         "resolution-48", "preset-unknown", "attn_variant-int", "n_classes-str"])
 def test_load_models_names_a_bad_config_in_one_line(run4, tmp_path, damage, says):
-    from sagan_nb.explorers import load_models
+    from sagan_nb.train import load_models
     ck = ckpt(run4); damage(ck); path = tmp_path/"bad.pt"; torch.save(ck, path)
     with pytest.raises(ValueError) as e: load_models(path)
     msg = str(e.value)

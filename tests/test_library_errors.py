@@ -77,7 +77,7 @@ def _checkpoint(path, **damage):
 
 @pytest.mark.parametrize("which", ["G", "D"])
 def test_load_models_refuses_nan_weights_naming_the_file_and_tensor(tmp_path, which):
-    from sagan_nb.explorers import load_models
+    from sagan_nb.train import load_models
     G, D, info = load_models(_checkpoint(tmp_path/"good.pt"))
     assert info["weights"] == "G" and D is not None
     key = next(k for k, v in G.state_dict().items() if v.is_floating_point()) if which == "G" else \
@@ -88,7 +88,7 @@ def test_load_models_refuses_nan_weights_naming_the_file_and_tensor(tmp_path, wh
     assert one_line(e) and str(path) in msg and f"{which}.{key}" in msg and "NaN or inf" in msg
 
 def test_load_models_refuses_all_nan_weights(tmp_path):
-    from sagan_nb.explorers import load_models
+    from sagan_nb.train import load_models
     path = _checkpoint(tmp_path/"x.pt")
     ck = torch.load(path, weights_only=True)
     ck["G"] = {k: v.float().fill_(float("nan")) if v.is_floating_point() else v for k, v in ck["G"].items()}
@@ -129,3 +129,16 @@ def test_folder_keeps_a_truncated_image_for_the_loader_to_skip(tmp_path):
         warnings.simplefilter("always")
         ds = make_dataset("folder", tmp_path, 32)
     assert len(ds) == 7 and not w, [str(m.message) for m in w]
+
+
+def test_load_models_needs_no_widgets(tmp_path):
+    "load_models lives beside the checkpoint code: loading a model imports neither ipywidgets nor the explorers."
+    import subprocess, sys, torch
+    from sagan_nb.models import make_models
+    G, D = make_models("faces32")
+    ck = {"config": {"preset": "faces32", "resolution": 32, "ch": 8, "attn_res": [16]}, "G": G.state_dict(), "D": D.state_dict()}
+    torch.save(ck, tmp_path/"ck.pt")
+    code = ("import sys; from sagan_nb.train import load_models; G, D, info = load_models(sys.argv[1]); "
+            "print(type(G).__name__, 'ipywidgets' in sys.modules, 'sagan_nb.explorers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path/"ck.pt")], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["Generator", "False", "False"], out

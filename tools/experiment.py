@@ -62,7 +62,7 @@ def main(argv=sys.argv[1:]):
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     from sagan_nb.train import main as train_main, load_checkpoint
-    from sagan_nb.explorers import load_models
+    from sagan_nb.train import load_models
     out = args.measure_only or str(ROOT/"runs"/"experiments"/args.name)
     secs = args.seconds
     if not args.measure_only:
