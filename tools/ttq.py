@@ -42,11 +42,11 @@ def remove_d_sn(t):
     "Train t's D without spectral norm: drop each SN parametrization (keeping its current, normalised weight), rebuild opt_D."
     from torch.nn.utils import parametrize
     from sagan_nb.optim import make_optimizers
+    if t.Dt is not t.D: raise SystemExit("--no-d-sn works on one process without --compile")
     n = 0
     for m in t.D.modules():
         if parametrize.is_parametrized(m, "weight"):
             parametrize.remove_parametrizations(m, "weight", leave_parametrized=True); n += 1
-    if t.Dt is not t.D: raise SystemExit("--no-d-sn works on one process without --compile")
     t.opt_D = make_optimizers(t.G, t.D, lr_g=t.cfg.lr_g, lr_d=t.cfg.lr_d, betas=(t.cfg.beta1, t.cfg.beta2))[1]
     return n
 
