@@ -1,6 +1,4 @@
-import os, sys
-from pathlib import Path
+import os
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT/"tools"))
+# tools/ is importable in the tests through pyproject.toml's `pythonpath`
 os.environ.setdefault("MPLBACKEND", "Agg")

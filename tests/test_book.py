@@ -10,6 +10,7 @@ must load, Sphinx's search (served over http://127.0.0.1, as a web host serves i
 import functools, http.server, json, os, re, threading
 from pathlib import Path
 import pytest
+from run_notebooks import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -18,12 +19,12 @@ SRC = Path(os.environ.get("SAGAN_BOOK_SRC", ROOT/"nbs"))
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     "The book built from SRC; returns its folder."
-    import book as bk                                      # tools/book.py (conftest puts tools/ on sys.path)
+    import book as bk                                      # tools/book.py (pyproject puts tools/ on pytest's path)
     out = tmp_path_factory.mktemp("book")/"_book"
     bk.build(SRC, out, quiet=True)
     return out
 
-def _stems(): return [p.stem for p in sorted(SRC.glob("*.ipynb")) if re.match(r"^\d\d[a-z]?_\w+$", p.stem)]
+def _stems(): return [p.stem for p in notebooks(nbs=SRC) if p.stem != "index"]
 
 def test_index_lists_every_notebook_in_order(book):
     "The index's table of contents lists every notebook page in order, then the API page; each page links home and onward."

@@ -32,11 +32,11 @@ def test_stale_outputs_detected(tmp_path):
     assert len(probs) == 1 and "01_attention.ipynb" in probs[0] and "code changed" in probs[0]
 
 def test_changed_docs_parameters_detected(tmp_path):
-    "Changing a notebook's entry in tools/docs_params.json makes its outputs stale, as a code edit does."
+    "Changing a notebook's `docs` entry in tools/notebook_params.json makes its outputs stale, as a code edit does."
     from docs_run import staleness
     nb_path = _executed_copy(tmp_path)
     assert staleness(nb_path, params={}) is None
-    assert "docs_params.json changed" in staleness(nb_path, params={"01_attention": {"n": 3}})
+    assert "notebook_params.json changed" in staleness(nb_path, params={"01_attention": {"n": 3}})
     assert staleness(nb_path, params={"08_training": {"steps": 1}}) is None     # another notebook's entry
 
 def test_tidy_stores_what_staleness_compares(tmp_path):

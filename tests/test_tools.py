@@ -75,7 +75,7 @@ def test_book_refuses_a_missing_src_and_a_folder_that_is_not_a_book(tmp_path):
 def test_check_sync_names_a_notebook_that_is_not_json(tmp_path):
     "A truncated notebook: one line naming it and where its JSON stops, exit 1, no traceback."
     (tmp_path/"tools").mkdir(); (tmp_path/"nbs").mkdir()
-    for tool in ("check_sync.py", "docs_run.py"): shutil.copy(ROOT/"tools"/tool, tmp_path/"tools")
+    for tool in ("check_sync.py", "docs_run.py", "run_notebooks.py"): shutil.copy(ROOT/"tools"/tool, tmp_path/"tools")
     text = (ROOT/"nbs"/"01_attention.ipynb").read_text(encoding="utf-8")
     (tmp_path/"nbs"/"01_attention.ipynb").write_text(text[:len(text)//2], encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)

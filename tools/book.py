@@ -18,10 +18,10 @@ becomes a link to its page, and images that markdown references by a relative pa
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
+import readme, run_notebooks                        # tools/ is on sys.path: it holds this script (pytest: pyproject's pythonpath)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT/"tools"/"book_conf"                     # Sphinx's conf.py
-NB_NAME = re.compile(r"^\d\d[a-z]?_\w+$")          # NN_topic (or NNa_topic), as STYLE.md names notebooks
 # the parts of jupyter-server-mathjax's static/ folder that the TeX-AMS-MML_HTMLorMML-full config loads (the rest, such as
 # localisation and the SVG output, is 9 MB that a page never asks for; tests/test_book.py checks no file request fails)
 MATHJAX_PARTS = ["MathJax.js", "LICENSE", "config", "extensions", "jax/input/TeX", "jax/output/HTML-CSS", "jax/element",
@@ -32,10 +32,10 @@ WIDGET_NOTE = ('<p class="book-widget"><em>An interactive widget shows here when
                'run the notebook to use it.</em></p>')
 
 def notebooks(src):
-    "index.ipynb first, then every NN_topic.ipynb in name order (scratch notebooks `_*.ipynb` are left out)."
+    "index.ipynb first, then every NN_topic.ipynb in name order (tools/run_notebooks.py's list, for the folder `src`)."
     src = Path(src)
     if not (src/"index.ipynb").is_file(): raise FileNotFoundError(f"{src} has no index.ipynb: pass the notebooks folder with --src")
-    return [src/"index.ipynb"] + sorted(p for p in src.glob("*.ipynb") if NB_NAME.match(p.stem))
+    return run_notebooks.notebooks(nbs=src)
 
 def check_paths(src, out):
     "Refuse, before anything is deleted, an --out whose emptying would delete notebooks or a folder that is not a book."
@@ -124,9 +124,7 @@ def copy_images(md, src_dir, stage):
 
 def include_results(md):
     "`<!-- include results/x.md -->` becomes that file's text, as in README.md (tools/readme.py)."
-    sys.path.insert(0, str(ROOT/"tools"))
-    from readme import _include
-    return _include(md)
+    return readme._include(md)
 
 # ---- the staged copy that Sphinx reads -------------------------------------------------------------------------------
 

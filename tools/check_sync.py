@@ -34,7 +34,7 @@ def orphans(root):
 
 def unreadable(root):
     "One line for each notebook under root/nbs that is not valid JSON (the tools below would only show a traceback)."
-    bad = []
+    bad = []                                      # every .ipynb, scratch ones too: nbdev_clean and nbdev_export read them all
     for nb in sorted((root/"nbs").glob("*.ipynb")):
         try: json.loads(nb.read_bytes())
         except ValueError as e: bad.append(f"{nb.relative_to(root)} is not valid JSON ({e}): fix it, or restore the "
@@ -43,9 +43,9 @@ def unreadable(root):
 
 def output_problems(root):
     "Each notebook under root/nbs whose committed outputs are stale, too big or hold widget state (see tools/docs_run.py)."
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from docs_run import problems
-    return [p for nb in sorted((root/"nbs").glob("*.ipynb")) if not nb.name.startswith("_") for p in problems(nb)]
+    from docs_run import problems                 # tools/ is on sys.path: it holds this script
+    from run_notebooks import notebooks
+    return [p for nb in notebooks(nbs=root/"nbs") for p in problems(nb)]
 
 def main():
     if (problems := unreadable(ROOT)):                      # nbdev_clean, nbdev_export and the output checks need JSON

@@ -4,20 +4,19 @@
     python tools/docs_run.py 01 11      # re-execute these (file names containing "01" or "11"), stale or not
     python tools/docs_run.py --list     # only say which notebooks are stale, and why
 
-A docs run executes `nbs/X.ipynb` with papermill from `nbs/`, with the overrides in `tools/docs_params.json`
-(parameters between CI's tiny ones and the full ones: at most about 3 minutes a notebook on a 2-core CPU).
+A docs run executes `nbs/X.ipynb` with papermill from `nbs/` (tools/run_notebooks.py's runner), with the `docs` overrides
+in `tools/notebook_params.json` (between CI's tiny ones and the full ones: at most about 3 minutes a notebook on a 2-core CPU).
 It then drops widget state and progress-bar widgets (a widget needs a kernel; each widget has a static figure
 beside it), marks papermill's injected-parameters cell `#| eval: false` (so nbdev_test keeps the notebook's own
 parameters), stores a hash of the code cells and the docs parameters in the notebook's metadata (`sagan_nb`),
 and cleans it with nbdev_clean. `tools/check_sync.py` recomputes the hash and fails, naming the notebook, when the
-code or its entry in `tools/docs_params.json` changed after the outputs were made.
+code or its `docs` entry in `tools/notebook_params.json` changed after the outputs were made.
 """
 import argparse, hashlib, json, os, re, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NBS = ROOT/"nbs"
-PARAMS = ROOT/"tools"/"docs_params.json"
 META = "sagan_nb"                    # the notebook-metadata key (settings.ini keeps it through nbdev_clean)
 MAX_BYTES = 1_000_000                # each committed notebook stays under 1 MB
 BUDGET_S = 180                       # a docs run's target per notebook
@@ -34,8 +33,7 @@ def plain_stream(text:str)->str:
         out.append(shown)
     return "\n".join(out)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_notebooks import notebooks, check_names   # the notebooks in order (those whose names contain one of `names`)
+from run_notebooks import notebooks, check_names, params as nb_params, execute   # tools/ is on sys.path: it holds this script
 
 def _src(cell): return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
@@ -46,8 +44,8 @@ def code_hash(nb:dict)->str:
     return hashlib.sha256("\n\0\n".join(cells).encode()).hexdigest()
 
 def docs_params(stem:str, params:dict=None)->dict:
-    "The docs-run parameters of notebook `stem` (from tools/docs_params.json unless `params` is given)."
-    return (json.loads(PARAMS.read_text()) if params is None else params).get(stem, {})
+    "The docs-run parameters of notebook `stem` (the `docs` set of tools/notebook_params.json unless `params` is given)."
+    return nb_params(stem, "docs", params)
 
 def staleness(path:Path, params:dict=None):
     "None when the notebook's outputs were made from its current code and docs parameters; otherwise why they were not."
@@ -55,7 +53,7 @@ def staleness(path:Path, params:dict=None):
     meta = nb.get("metadata", {}).get(META, {})
     if meta.get("code_hash") is None: return "it has never been executed for the docs (no code hash in its metadata)"
     if meta["code_hash"] != code_hash(nb): return "its code changed after its outputs were made"
-    if meta.get("docs_parameters", {}) != docs_params(Path(path).stem, params): return "its parameters in tools/docs_params.json changed after its outputs were made"
+    if meta.get("docs_parameters", {}) != docs_params(Path(path).stem, params): return "its docs parameters in tools/notebook_params.json changed after its outputs were made"
     return None
 
 def problems(path:Path)->list:
@@ -79,7 +77,7 @@ def tidy(nb:dict, params:dict)->dict:
         if "tags" in c.get("metadata", {}) and not tags: del c["metadata"]["tags"]      # papermill adds empty tag lists
         if c["cell_type"] != "code": continue
         if "injected-parameters" in tags:
-            c["source"] = "#| eval: false\n# The parameters of this docs run (tools/docs_params.json), set by papermill\n" + \
+            c["source"] = "#| eval: false\n# The parameters of this docs run (tools/notebook_params.json), set by papermill\n" + \
                           "\n".join(f"{k} = {v!r}" for k, v in params.items())
         outs = []
         for o in c.get("outputs", []):
@@ -95,24 +93,15 @@ def tidy(nb:dict, params:dict)->dict:
     nb.setdefault("metadata", {})[META] = {"code_hash": code_hash(nb), "docs_parameters": params}
     return nb
 
-def run(path:Path, kernel="python3")->float:
+def run(path:Path)->float:
     "Execute one notebook in place with its docs parameters; returns seconds."
-    import papermill as pm
-    params = docs_params(path.stem)
-    env_before = dict(os.environ)
-    os.environ.update(TQDM_DISABLE="1", IN_TEST="")          # full cells, no progress-bar widgets
-    os.environ.pop("MPLBACKEND", None)                         # Agg (set by tests) would keep the figures out of the notebook
     tmp = path.with_name(f"_docs_{path.name}")
-    t = time.perf_counter()
     try:
-        pm.execute_notebook(str(path), str(tmp), parameters=params, cwd=str(NBS), kernel_name=kernel,
-                            progress_bar=False, log_output=False)
-        secs = time.perf_counter() - t
-        nb = tidy(json.loads(tmp.read_text(encoding="utf-8")), params)
+        secs = execute(path, tmp, "docs")
+        nb = tidy(json.loads(tmp.read_text(encoding="utf-8")), docs_params(path.stem))
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     finally:
         tmp.unlink(missing_ok=True)
-        os.environ.clear(); os.environ.update(env_before)
     subprocess.run([str(Path(sys.executable).parent/"nbdev_clean"), "--fname", str(path)], cwd=ROOT, check=True)
     return secs
 
