@@ -245,7 +245,7 @@ from .data import RESOLUTIONS
 from .models import make_models, Generator, Discriminator, PRESETS, _check_attn_res
 from .train import (load_checkpoint, save_checkpoint, load_models, checked_model_config, TrainConfig,
                             Trainer)   # load_models lives beside the checkpoint code (08_training)
-from .attention_maps import (attention_layers, query_maps, upsample_maps, part_masks, part_shares,
+from .attention_maps import (attention_layers, gammas, query_maps, upsample_maps, part_masks, part_shares,
                                      default_queries, CAPTION, PARTS)
 
 from .metrics import ASSETS                                  # the package's assets/ folder
@@ -275,7 +275,7 @@ def slim_checkpoint(src, # a checkpoint written by sagan_nb.train.Trainer (path)
 
 # %% ../nbs/10_explorers.ipynb #290db5ed
 def panel_maps(attn:list, # [(feature side s, β [B, s², N_key]), ...] as returned with return_attn=True
-               gammas:list, # each layer's γ, same order
+               layer_gammas:list, # each layer's γ, same order
                resolution:int, # image side R
                query:tuple, # (row, col) pixel of the image
                k:int=5, # top-k attended keys to list
@@ -284,7 +284,7 @@ def panel_maps(attn:list, # [(feature side s, β [B, s², N_key]), ...] as retur
     "Per layer, what a panel shows: dict(size, gamma, beta [s_k, s_k], heat [R, R], topk [(row, col, β)] in image pixels)."
     R, out = resolution, []
     if not (0 <= query[0] < R and 0 <= query[1] < R): raise ValueError(f"query {tuple(query)} lies outside the {R}×{R} image")
-    for (size, mp), gamma in zip(query_maps([(s, beta[b:b + 1]) for s, beta in attn], torch.tensor([query], dtype=torch.float32), R), gammas):
+    for (size, mp), gamma in zip(query_maps([(s, beta[b:b + 1]) for s, beta in attn], torch.tensor([query], dtype=torch.float32), R), layer_gammas):
         grid = mp[0, 0].detach().cpu()                                   # [s_k, s_k] the query's map on the key grid
         sk = grid.shape[-1]; cell = R // sk
         vals, idx = grid.flatten().topk(min(k, grid.numel()))
@@ -292,22 +292,20 @@ def panel_maps(attn:list, # [(feature side s, β [B, s², N_key]), ...] as retur
         out.append(dict(size=size, gamma=gamma, beta=grid, heat=upsample_maps(grid, R), topk=topk))
     return out
 
-def _gammas(model): return [m.gamma.item() for m in attention_layers(model)]
-
 @torch.no_grad()
 def g_attention(G:Generator, z:torch.Tensor, # noise [1, z_dim]
                 y=None, # class label [1] for a conditional G
                 query=(0, 0), k:int=5)->tuple: # (image [3, R, R], panel_maps)
     "Generate one image and return it with every G attention layer's map for `query`."
     img, attn = G(z, y, return_attn=True)
-    return img[0].float().cpu(), panel_maps(attn, _gammas(G), G.resolution, query, k)
+    return img[0].float().cpu(), panel_maps(attn, list(gammas(G).values()), G.resolution, query, k)
 
 @torch.no_grad()
 def d_attention(D:Discriminator, x:torch.Tensor, # image [1, 3, R, R] in [-1, 1]
                 y=None, query=(0, 0), k:int=5)->tuple: # (D's logit, panel_maps)
     "D's logit for `x` and every D attention layer's map for `query`."
     logit, attn = D(x, y, return_attn=True)
-    return logit[0].item(), panel_maps(attn, _gammas(D), D.resolution, query, k)
+    return logit[0].item(), panel_maps(attn, list(gammas(D).values()), D.resolution, query, k)
 
 # %% ../nbs/10_explorers.ipynb #573a5978
 def colour_strip(width:int=160, height:int=12)->np.ndarray:

@@ -493,6 +493,7 @@ def _setup_distributed(device):
 
 # The attention maps and their measures live in `sagan_nb.attention_maps` (07a), which imports no widgets.
 from .attention_maps import attention_layers, attention_figure, default_queries, measure_attention, flat_measures
+from .attention_maps import gammas as layer_gammas   # `Trainer.gammas` below takes the plain name
 
 # %% ../nbs/08_training.ipynb #051c0e14
 def _explicit(cfg:TrainConfig) -> dict:
@@ -783,8 +784,8 @@ def _stop_requested(self:Trainer) -> bool:
 # %% ../nbs/08_training.ipynb #b9a0504f
 @patch
 def gammas(self:Trainer):
-    "γ of each attention layer of G, then of D."
-    return [round(m.gamma.item(), 5) for m in attention_layers(self.G) + attention_layers(self.D)]
+    "γ of each attention layer of G, then of D, rounded for the log."
+    return [round(g, 5) for net in (self.G, self.D) for g in layer_gammas(net).values()]
 
 @patch
 @torch.no_grad()
