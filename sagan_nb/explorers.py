@@ -243,8 +243,8 @@ class HingeExplorer(widgets.VBox):
 # %% ../nbs/10_explorers.ipynb #bbe0c0fd
 from .data import RESOLUTIONS
 from .models import make_models, Generator, Discriminator, PRESETS, _check_attn_res
-from .train import (load_checkpoint, save_checkpoint, load_models, checked_model_config, TrainConfig,
-                            Trainer)   # load_models lives beside the checkpoint code (08_training)
+from .checkpoint import load_checkpoint, save_checkpoint, load_models, checked_model_config   # 07b_checkpoints
+from .train import TrainConfig, Trainer, train_demo   # train_demo: the fallback when no demo checkpoint is found
 from .attention_maps import (attention_layers, gammas, query_maps, upsample_maps, part_masks, part_shares,
                                      default_queries, CAPTION, PARTS)
 

@@ -75,18 +75,18 @@ def test_exploding_run_writes_no_checkpoint(tmp_path):
 def test_nan_after_a_good_checkpoint_names_it(tmp_path):
     "Train 2 good steps, then poison G: the message names the step-2 checkpoint, which stays finite."
     script = tmp_path/"poison.py"
-    script.write_text("import sys, torch\nfrom sagan_nb import train\n"
+    script.write_text("import sys, torch\nfrom sagan_nb import train, cli\n"
                       "orig = train.Trainer.train_step\n"
                       "def step(self):\n"
                       "    if self.step == 2:\n"
                       "        with torch.no_grad(): next(self.G.parameters()).fill_(float('inf'))\n"
                       "    return orig(self)\n"
-                      "train.Trainer.train_step = step\ntrain.main(sys.argv[1:])\n")
+                      "train.Trainer.train_step = step\ncli.main(sys.argv[1:])\n")
     out = tmp_path/"out"
     r = subprocess.run([sys.executable, str(script), *TINY, "--steps", "4", "--ckpt-every", "2", "--out", str(out)],
                        capture_output=True, text=True)
     one_line_error(r, code=3, says=[f"the last good state is {out/'checkpoints'/'last.pt'} (step 2)"])
-    from sagan_nb.train import nonfinite
+    from sagan_nb.checkpoint import nonfinite
     ck = ckpt(out); assert ck["step"] == 2 and nonfinite(ck) == []
 
 # ---- 4. one run per --out -----------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_resume_drops_a_torn_last_log_line(run4, tmp_path):
 FULL_DISK = """
 import os, sys
 from pathlib import Path
-from sagan_nb import train
+from sagan_nb import train, cli
 out, where = Path(sys.argv[1]), sys.argv[2]
 if where == "checkpoint":                  # the checkpoint's temporary file is a link to /dev/full: writes fail with ENOSPC
     os.symlink("/dev/full", out/"checkpoints"/f".last.pt.{os.getpid()}.tmp")
@@ -132,7 +132,7 @@ else:                                      # metrics.jsonl becomes a link to /de
     def fit_on_full_disk(self):
         self.log_path.unlink(); os.symlink("/dev/full", self.log_path); return fit(self)
     train.Trainer.fit = fit_on_full_disk
-train.main(["--out", str(out), "--resume", "--steps", "6"])
+cli.main(["--out", str(out), "--resume", "--steps", "6"])
 """
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full to make a real ENOSPC")
@@ -192,7 +192,7 @@ def corrupt_runs(run4, tmp_path):
     return runs
 
 def test_corrupt_checkpoints_are_one_line_errors(corrupt_runs):
-    from sagan_nb.train import load_models
+    from sagan_nb.checkpoint import load_models
     for name, out in corrupt_runs.items():
         path = out/"checkpoints"/"last.pt"
         line = one_line_error(sagan_train("--out", out, "--resume"), says=[str(path), "is corrupt or not a checkpoint"])
@@ -208,7 +208,7 @@ def test_malicious_checkpoint_keeps_torch_reason(tmp_path):
     torch.save({"step": 1, "G": _Payload(str(victim))}, tmp_path/"checkpoints"/"last.pt")
     line = one_line_error(sagan_train("--out", tmp_path, "--resume"), says=["refusing to load", "GLOBAL", "remove"])
     assert "weights_only=False" not in line and victim.exists()
-    from sagan_nb.train import load_models
+    from sagan_nb.checkpoint import load_models
     with pytest.raises(ValueError, match="GLOBAL"): load_models(tmp_path/"checkpoints"/"last.pt")
 
 def _set(**kw): return lambda ck: ck["config"].update(kw)
@@ -230,7 +230,7 @@ def _drop(k): return lambda ck: ck["config"].pop(k)
 ], ids=["config-str", "no-resolution", "no-preset", "ch-str", "ch-bool", "attn_res-int", "attn_res-strs", "attn_res-7",
         "resolution-48", "preset-unknown", "attn_variant-int", "n_classes-str"])
 def test_load_models_names_a_bad_config_in_one_line(run4, tmp_path, damage, says):
-    from sagan_nb.train import load_models
+    from sagan_nb.checkpoint import load_models
     ck = ckpt(run4); damage(ck); path = tmp_path/"bad.pt"; torch.save(ck, path)
     with pytest.raises(ValueError) as e: load_models(path)
     msg = str(e.value)
@@ -238,8 +238,8 @@ def test_load_models_names_a_bad_config_in_one_line(run4, tmp_path, damage, says
 
 LIMITED = ("import resource, sys\n"
            "resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))\n"   # 8 GiB: a failed check dies here, not the machine
-           "from sagan_nb import train, explorers\n"
-           "if sys.argv[1] == 'train': train.main(sys.argv[2:])\n"
+           "from sagan_nb import cli, explorers\n"
+           "if sys.argv[1] == 'train': cli.main(sys.argv[2:])\n"
            "try: explorers.load_models(sys.argv[2])\n"
            "except ValueError as e: sys.exit(f'load_models: {e}')\n")
 
@@ -352,7 +352,7 @@ def test_fid_samples_beyond_the_validation_split(tmp_path):
 
 def test_out_of_memory_is_one_line(tmp_path):
     script = ("import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))\n"
-              "from sagan_nb import train\ntrain.main(sys.argv[1:])\n")
+              "from sagan_nb import cli\ncli.main(sys.argv[1:])\n")
     r = subprocess.run([sys.executable, "-c", script, *TINY, "--ch", "100000", "--attn-res", "none", "--steps", "2",
                         "--out", str(tmp_path)], capture_output=True, text=True)
     one_line_error(r, says=["out of memory", "--batch-size or --ch"])

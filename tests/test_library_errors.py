@@ -77,7 +77,7 @@ def _checkpoint(path, **damage):
 
 @pytest.mark.parametrize("which", ["G", "D"])
 def test_load_models_refuses_nan_weights_naming_the_file_and_tensor(tmp_path, which):
-    from sagan_nb.train import load_models
+    from sagan_nb.checkpoint import load_models
     G, D, info = load_models(_checkpoint(tmp_path/"good.pt"))
     assert info["weights"] == "G" and D is not None
     key = next(k for k, v in G.state_dict().items() if v.is_floating_point()) if which == "G" else \
@@ -88,7 +88,7 @@ def test_load_models_refuses_nan_weights_naming_the_file_and_tensor(tmp_path, wh
     assert one_line(e) and str(path) in msg and f"{which}.{key}" in msg and "NaN or inf" in msg
 
 def test_load_models_refuses_all_nan_weights(tmp_path):
-    from sagan_nb.train import load_models
+    from sagan_nb.checkpoint import load_models
     path = _checkpoint(tmp_path/"x.pt")
     ck = torch.load(path, weights_only=True)
     ck["G"] = {k: v.float().fill_(float("nan")) if v.is_floating_point() else v for k, v in ck["G"].items()}
@@ -138,7 +138,15 @@ def test_load_models_needs_no_widgets(tmp_path):
     G, D = make_models("faces32")
     ck = {"config": {"preset": "faces32", "resolution": 32, "ch": 8, "attn_res": [16]}, "G": G.state_dict(), "D": D.state_dict()}
     torch.save(ck, tmp_path/"ck.pt")
-    code = ("import sys; from sagan_nb.train import load_models; G, D, info = load_models(sys.argv[1]); "
+    code = ("import sys; from sagan_nb.checkpoint import load_models; G, D, info = load_models(sys.argv[1]); "
             "print(type(G).__name__, 'ipywidgets' in sys.modules, 'sagan_nb.explorers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path/"ck.pt")], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["Generator", "False", "False"], out
+
+def test_explorer_trains_a_short_run_when_no_demo_is_found(monkeypatch, capsys):
+    "With no demo checkpoint anywhere, explorer_models trains train_demo's short run instead, and says so."
+    from sagan_nb import explorers
+    monkeypatch.setattr(explorers, "demo_checkpoint_path", lambda: None)
+    G, D, info = explorers.explorer_models(None, fallback_steps=2)
+    assert type(G).__name__ == "Generator" and D is not None and G.attn_res and info["step"] == 2, info
+    assert "training faces32 for 2 steps instead" in capsys.readouterr().out

@@ -95,7 +95,7 @@ def test_ddp_ranks_hold_identical_weights(tmp_path):
 
 KILL_IN_SAVE = """
 import os, signal, sys
-from sagan_nb import train
+from sagan_nb import train, cli
 real_replace, calls = os.replace, [0]
 def dying_replace(src, dst):               # the second checkpoint: its temporary file is half written when we die like kill -9
     if str(dst).endswith("last.pt"):
@@ -105,7 +105,7 @@ def dying_replace(src, dst):               # the second checkpoint: its temporar
             os.kill(os.getpid(), signal.SIGKILL)
     return real_replace(src, dst)
 train.os.replace = dying_replace
-train.main(sys.argv[1:])
+cli.main(sys.argv[1:])
 """
 
 def test_kill_during_checkpoint_write_keeps_the_previous_one(tmp_path):
@@ -193,8 +193,8 @@ BARE = """
 import sys
 for name in ("fastcore", "ipywidgets", "IPython", "scipy", "torch_fidelity", "nbdev", "papermill"):
     sys.modules[name] = None                                   # importing any of these now raises ImportError
-from sagan_nb import train, bench
-train.main(sys.argv[1:])
+from sagan_nb import cli, bench
+cli.main(sys.argv[1:])
 """
 
 def test_trainer_needs_only_torch_and_the_plotting_basics(tmp_path):

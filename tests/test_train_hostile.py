@@ -4,7 +4,7 @@ group."""
 import errno, json, os, re, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
-from sagan_nb import train
+from sagan_nb import train, cli, checkpoint
 
 BIN = Path(sys.executable).parent
 TINY = ["--preset", "faces32", "--batch-size", "4", "--sample-every", "0", "--log-every", "1", "--no-progress"]
@@ -25,7 +25,7 @@ def one_line_error(code, stderr, want_code=2, says=()):
 
 def main_in_process(capsys, *args):
     "(exit code, stderr) of `sagan-train args` run in this process (so that a test can monkeypatch the library)."
-    with pytest.raises(SystemExit) as e: train.main([*map(str, args)])
+    with pytest.raises(SystemExit) as e: cli.main([*map(str, args)])
     return e.value.code, capsys.readouterr().err
 
 def start_long_run(out, *extra, **kw):
@@ -85,7 +85,7 @@ def test_help_says_which_code_an_unwritable_out_exits_with():
     text = " ".join(r.stdout.split())
     assert re.search(r"2 bad input \([^)]*an --out that cannot be created or written", text), text[-800:]
     assert re.search(r"4 a full disk", text), text[-800:]
-    assert "an --out that cannot be written 4" not in train._start.__doc__, train._start.__doc__
+    assert "an --out that cannot be written 4" not in cli._start.__doc__, cli._start.__doc__
 
 def test_read_only_out_is_exit_2_in_one_line(tmp_path, capsys, monkeypatch):
     "As a user without write permission sees it (EACCES from mkdir), simulated so that it runs as root too."
@@ -110,7 +110,7 @@ def test_read_only_out_for_real(tmp_path):
 
 def test_full_disk_at_start_names_the_path(tmp_path, capsys, monkeypatch):
     def lock(self): raise OSError(errno.ENOSPC, "No space left on device")      # as write() raises it: no filename
-    monkeypatch.setattr(train.RunFolder, "lock", lock)
+    monkeypatch.setattr(checkpoint.RunFolder, "lock", lock)
     out = tmp_path/"run"
     code, err = main_in_process(capsys, *TINY, "--steps", 2, "--out", out)
     line = one_line_error(code, err, want_code=4, says=[f"no space left on device while writing {out/'.lock'}"])
@@ -131,7 +131,7 @@ def test_moved_logs_never_overwrite_older_ones(tmp_path, capsys):
     (tmp_path/"metrics.jsonl.old").write_text('{"step": 1}\n')
     for k in (1, 2):
         (tmp_path/"metrics.jsonl").write_text(f'{{"step": {k + 1}}}\n')
-        run = train.RunFolder(tmp_path)
+        run = checkpoint.RunFolder(tmp_path)
         try: run.new_log()
         finally: run.release()
         assert f"moved it to metrics.jsonl.old.{k}" in capsys.readouterr().err
@@ -163,3 +163,16 @@ def test_signal_to_the_group_with_loader_workers_warns_once(tmp_path, sig):
     assert p.returncode == (130 if sig == signal.SIGINT else SIGTERM_CODE), (p.returncode, stderr[-2000:])
     assert "Traceback" not in stderr and stderr.count(f"{sig.name}: stopping") == 1, stderr[-2000:]
     assert ckpt(out)["step"] > 0
+
+def test_a_checkpoint_of_more_processes_resumed_by_one_warns_of_the_batch(tmp_path, capsys):
+    "A DDP checkpoint (one noise state per rank) resumed by one process says that the effective batch changes."
+    out = tmp_path/"run"
+    cli.main([*TINY, "--steps", "2", "--out", str(out)])
+    ck = ckpt(out); ck["rng"]["z"] = ck["rng"]["z"] * 2                 # as two ranks would have saved it
+    torch.save(ck, out/"checkpoints"/"last.pt")
+    capsys.readouterr()
+    cli.main(["--out", str(out), "--resume", "--steps", "3"])
+    err = capsys.readouterr().err
+    assert "saved by 2 process(es), an effective batch of 2 × 4 = 8" in err and "resuming with 1 gives 1 × 4 = 4" in err, err
+    cli.main(["--out", str(out), "--resume", "--steps", "4"])          # its own checkpoint now: one process
+    assert "effective batch" not in capsys.readouterr().err

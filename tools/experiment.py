@@ -61,8 +61,8 @@ def main(argv=sys.argv[1:]):
     if args.threads: os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import torch
     if args.threads: torch.set_num_threads(args.threads)
-    from sagan_nb.train import main as train_main, load_checkpoint
-    from sagan_nb.train import load_models
+    from sagan_nb.cli import main as train_main
+    from sagan_nb.checkpoint import load_checkpoint, load_models
     out = args.measure_only or str(ROOT/"runs"/"experiments"/args.name)
     secs = args.seconds
     if not args.measure_only:

@@ -61,7 +61,8 @@ def main(argv=sys.argv[1:]):
     if args.threads: os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import torch
     if args.threads: torch.set_num_threads(args.threads)
-    from sagan_nb.train import Trainer, _parser
+    from sagan_nb.train import Trainer
+    from sagan_nb.cli import _parser
     from sagan_nb.metrics import sample_scores, real_face_stats
     out = ROOT/"runs"/"ttq"/f"{args.name}_s{args.seed}"
     if (out/"last.pt").exists(): print(f"{out} is done; delete it to run again"); return 0
