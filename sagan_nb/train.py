@@ -195,19 +195,12 @@ class Evaluator:
         self.score = lambda fake: metrics.compute_fid(stats, fake, ext)
 
     @torch.no_grad()
-    def __call__(self, G:nn.Module, n_classes:int=0, autocast=contextlib.nullcontext) -> dict:
-        "{'fpd' or 'fid': score} of `n` samples of G (fixed noise, so scores over a run are comparable); {} when off."
+    def __call__(self, G:nn.Module, autocast=contextlib.nullcontext) -> dict:
+        "{'fpd' or 'fid': score} of `n` samples of G ({} when off), drawn by `metrics.generate` from fixed noise, so scores over a run compare."
         if self.score is None: return {}
-        was, gen = G.training, torch.Generator(self.device).manual_seed(12345)
-        G.eval(); fakes = []
-        with autocast():
-            for i in range(0, self.n, 64):
-                b = min(64, self.n - i)
-                z = torch.randn(b, G.z_dim, device=self.device, generator=gen)
-                y = torch.randint(n_classes, (b,), device=self.device, generator=gen) if n_classes else None
-                fakes.append(G(z, y).float().cpu())
-        G.train(was)
-        return {self.name: round(float(self.score(torch.cat(fakes))), 4)}
+        from sagan_nb.metrics import generate
+        with autocast(): fakes = generate(G, self.n, seed=12345)    # [n, 3, R, R]: the library's one way to sample a G
+        return {self.name: round(float(self.score(fakes)), 4)}
 
 # %% ../nbs/08_training.ipynb #d6846cef
 def _pick_device(name):
@@ -604,7 +597,7 @@ def _log(self:Trainer, loss_d, loss_g, ips:float, bar=None, extra:dict=None) -> 
               "gamma": g, "img_per_s": round(ips, 1), "time": round(time.time(), 1), **(extra or {})}
     fid_due = self.cfg.fid_every and (self.step % self.cfg.fid_every == 0 or self.step == self.cfg.steps)
     if self.evaluator is not None and fid_due:
-        record.update(self.evaluator(self.ema.model if self.ema else self.G, self.n_classes, self._autocast))
+        record.update(self.evaluator(self.ema.model if self.ema else self.G, self._autocast))
     self.history.append(record)
     if self.is_main:
         self.run.append_log(record)
