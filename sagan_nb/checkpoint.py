@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from .models import make_models, PRESETS, _check_attn_res
 from .data import RESOLUTIONS
-from .attention import patch   # fastcore's @patch without fastcore (01_attention)
+from .core import patch   # fastcore's @patch without fastcore (00_core)
 try: import fcntl                                                     # POSIX file locks; absent on Windows
 except ImportError: fcntl = None
 

@@ -166,7 +166,7 @@ def draw_faces(params:list, # `face_params` dicts, one per face
     return (c.img*2 - 1).clamp_(-1, 1), c.mask
 
 # %% ../nbs/06_data.ipynb #97d70199
-from sagan_nb.attention import patch
+from sagan_nb.core import patch   # fastcore's @patch without fastcore (00_core)
 
 # %% ../nbs/06_data.ipynb #9dedc111
 class SyntheticFaces(Dataset):

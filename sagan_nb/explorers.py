@@ -353,7 +353,7 @@ def make_latent(z_dim:int, # length of z
     return z
 
 # %% ../nbs/10_explorers.ipynb #c2d97fa9
-from .attention import patch   # the library's one @patch (01_attention)
+from .core import patch   # fastcore's @patch without fastcore (00_core)
 from .data import SyntheticFaces
 
 def explorer_models(source=None, # checkpoint path, a Generator, or None: the shipped demo (trains a short run if it is missing)

@@ -143,7 +143,7 @@ def _check_labels(y, n_classes, batch, who):
         raise ValueError(f"labels must lie in [0, {n_classes}), got [{y.min().item()}, {y.max().item()}]")
 
 # %% ../nbs/05_models.ipynb #d0cd387a
-from .attention import patch   # fastcore's @patch in a few lines (01_attention), so the models need only torch
+from .core import patch   # fastcore's @patch without fastcore (00_core)
 
 # %% ../nbs/05_models.ipynb #c9bf655d
 class Generator(nn.Module):

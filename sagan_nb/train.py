@@ -17,7 +17,7 @@ from .losses import d_hinge_loss, g_hinge_loss, r1_penalty
 from .optim import make_optimizers
 from .models import make_models, preset_config, PRESETS, _check_attn_res
 from .data import make_dataset, BatchStream, RESOLUTIONS
-from .attention import patch   # fastcore's @patch without fastcore (01_attention)
+from .core import patch   # fastcore's @patch without fastcore (00_core)
 from .checkpoint import (RunWriteError, DiskFullError, RunBusyError, RunFolder, atomic_write, save_checkpoint,
                                  load_checkpoint, nonfinite, check_checkpoint_models, check_not_busy, load_models, _warn,
                                  _out_error)   # 07b_checkpoints

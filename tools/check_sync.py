@@ -8,7 +8,7 @@ import json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+BIN = Path(os.path.abspath(sys.executable)).parent   # absolute, not resolved: a venv's python is a link
 
 def tree_files(root):
     "Files git tracks plus untracked ones it does not ignore."
