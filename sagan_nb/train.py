@@ -19,8 +19,8 @@ from .models import make_models, preset_config, PRESETS, _check_attn_res
 from .data import make_dataset, BatchStream, RESOLUTIONS
 from .core import patch   # fastcore's @patch without fastcore (00_core)
 from .checkpoint import (RunWriteError, DiskFullError, RunBusyError, RunFolder, atomic_write, save_checkpoint,
-                                 load_checkpoint, nonfinite, check_checkpoint_models, check_not_busy, load_models, _warn,
-                                 _out_error)   # 07b_checkpoints
+                                 load_checkpoint, nonfinite, check_checkpoint_models, check_not_busy, load_models,
+                                 _warn, _out_error)   # 07b_checkpoints
 
 
 # %% ../nbs/08_training.ipynb #e6065a8b
@@ -43,8 +43,10 @@ class TrainConfig:
     beta1: float = None
     beta2: float = None
     n_dis: int = None                # D steps per G step
-    r1: float = None                 # γ of the R1 penalty on D at real images (03_hinge_loss); 0: off (preset's by default)
-    lr_decay: str = None             # none | linear: both learning rates fall linearly to 0 at --steps (preset's by default)
+    # γ of the R1 penalty on D at real images (03_hinge_loss); 0: off (preset's by default)
+    r1: float = None
+    # none | linear: both learning rates fall linearly to 0 at --steps (preset's by default)
+    lr_decay: str = None
     ema: bool = True
     ema_decay: float = 0.999
     amp: str = "auto"                # auto (bf16 on CUDA, off on CPU) | bf16 | off
@@ -54,7 +56,8 @@ class TrainConfig:
     ckpt_every: int = 500
     sample_every: int = 250
     log_every: int = 25
-    fid_every: int = 0               # 0: off. faces: face-part FD (FPD); other data: Inception FID when its weights are found
+    # 0: off. faces: face-part FD (FPD); other data: Inception FID when its weights are found
+    fid_every: int = 0
     fid_samples: int = 512           # generated (and real) images per FID/FPD
     device: str = "auto"             # auto | cpu | cuda | cuda:N
     seed: int = 0
@@ -65,7 +68,8 @@ class TrainConfig:
 # %% ../nbs/08_training.ipynb #b2df605f
 def _flag(name): return "--" + name.replace("_", "-")
 
-_INTS = ("resolution", "ch", "steps", "batch_size", "n_dis", "ckpt_every", "sample_every", "log_every", "fid_every", "fid_samples", "seed", "num_workers")
+_INTS = ("resolution", "ch", "steps", "batch_size", "n_dis", "ckpt_every", "sample_every", "log_every", "fid_every",
+         "fid_samples", "seed", "num_workers")
 _FLOATS = ("lr_g", "lr_d", "beta1", "beta2", "ema_decay", "r1")
 
 def _typed(c:TrainConfig):
@@ -75,7 +79,8 @@ def _typed(c:TrainConfig):
         if v is None: continue
         try: n = (int if k in _INTS else float)(v.strip() if isinstance(v, str) else v)
         except (TypeError, ValueError): n = None
-        if isinstance(v, bool) or n is None or (k in _INTS and n != v and not isinstance(v, str)) or (k in _FLOATS and not math.isfinite(n)):
+        if (isinstance(v, bool) or n is None or (k in _INTS and n != v and not isinstance(v, str))
+                or (k in _FLOATS and not math.isfinite(n))):
             raise ValueError(f"{_flag(k)} must be {'an integer' if k in _INTS else 'a finite number'}, got {v!r}")
         setattr(c, k, n)
 
@@ -96,27 +101,37 @@ def _from_preset(cfg:TrainConfig) -> TrainConfig:
 
 # %% ../nbs/08_training.ipynb #d5c36e7f
 def _check_values(c:TrainConfig):
-    "Check the values of a config filled from its preset, and normalise them in place (sorted attn_res, paths as text, float betas)."
-    if c.resolution not in RESOLUTIONS: raise ValueError(f"--resolution must be one of {RESOLUTIONS}, got {c.resolution!r}")
+    """Check the values of a config filled from its preset, and normalise them in place
+    (sorted attn_res, paths as text, float betas)."""
+    if c.resolution not in RESOLUTIONS:
+        raise ValueError(f"--resolution must be one of {RESOLUTIONS}, got {c.resolution!r}")
     try: c.attn_res = _check_attn_res(c.resolution, set(c.attn_res))  # sorted, each size once
     except (TypeError, ValueError) as e: raise ValueError(f"--attn-res {c.attn_res!r}: {e}") from None
-    c.out, c.data_root = str(c.out), (None if c.data_root is None else str(c.data_root))   # paths welcome, stored as text
+    # paths welcome, stored as text
+    c.out, c.data_root = str(c.out), (None if c.data_root is None else str(c.data_root))
     if not c.out.strip(): raise ValueError("--out must name a folder, got ''")
     for k in ("steps", "batch_size", "n_dis", "ch"):
         if int(getattr(c, k)) < 1: raise ValueError(f"{_flag(k)} must be at least 1, got {getattr(c, k)}")
     for k in ("ckpt_every", "sample_every", "log_every", "fid_every", "seed"):
-        if int(getattr(c, k)) < 0: raise ValueError(f"{_flag(k)} must be >= 0{'' if k == 'seed' else ' (0 turns it off)'}, got {getattr(c, k)}")
-    if c.num_workers is not None and c.num_workers < 0: raise ValueError(f"--num-workers must be >= 0 (0 loads in the main process), got {c.num_workers}")
-    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", str(c.device)): raise ValueError(f"--device must be auto, cpu, cuda or cuda:N, got {c.device!r}")
+        if int(getattr(c, k)) < 0:
+            raise ValueError(f"{_flag(k)} must be >= 0{'' if k == 'seed' else ' (0 turns it off)'}, "
+                             f"got {getattr(c, k)}")
+    if c.num_workers is not None and c.num_workers < 0:
+        raise ValueError(f"--num-workers must be >= 0 (0 loads in the main process), got {c.num_workers}")
+    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", str(c.device)):
+        raise ValueError(f"--device must be auto, cpu, cuda or cuda:N, got {c.device!r}")
     if c.amp not in ("auto", "bf16", "off"): raise ValueError(f"--amp must be auto, bf16 or off, got {c.amp!r}")
-    if c.attn_variant not in ("paper", "official"): raise ValueError(f"--attn-variant must be paper or official, got {c.attn_variant!r}")
-    if c.attn_scores not in ("dot", "cosine", "similarity"): raise ValueError(f"--attn-scores must be dot, cosine or similarity, got {c.attn_scores!r}")
+    if c.attn_variant not in ("paper", "official"):
+        raise ValueError(f"--attn-variant must be paper or official, got {c.attn_variant!r}")
+    if c.attn_scores not in ("dot", "cosine", "similarity"):
+        raise ValueError(f"--attn-scores must be dot, cosine or similarity, got {c.attn_scores!r}")
     if c.lr_decay not in ("none", "linear"): raise ValueError(f"--lr-decay must be none or linear, got {c.lr_decay!r}")
     for k in ("lr_g", "lr_d"):
         if not float(getattr(c, k)) > 0: raise ValueError(f"{_flag(k)} must be positive, got {getattr(c, k)}")
     for k in ("beta1", "beta2"):
         if not 0 <= float(getattr(c, k)) < 1: raise ValueError(f"{_flag(k)} must be in [0, 1), got {getattr(c, k)}")
-    c.lr_g, c.lr_d, c.beta1, c.beta2 = float(c.lr_g), float(c.lr_d), float(c.beta1), float(c.beta2)   # Adam wants float betas
+    # Adam wants float betas
+    c.lr_g, c.lr_d, c.beta1, c.beta2 = float(c.lr_g), float(c.lr_d), float(c.beta1), float(c.beta2)
     if not c.r1 >= 0: raise ValueError(f"--r1 must be >= 0 (0 turns it off), got {c.r1}")
     c.r1 = float(c.r1)
     if not 0 <= c.ema_decay < 1: raise ValueError(f"--ema-decay must be in [0, 1), got {c.ema_decay}")
@@ -137,7 +152,8 @@ class EMA:
         self.decay, self.model = decay, copy.deepcopy(model).eval().requires_grad_(False)
 
     def decay_at(self, step=None):
-        "The decay used at update number `step`: min(decay, (1 + step)/(10 + step)), so early averages are not stuck at the initial weights."
+        """The decay used at update number `step`: min(decay, (1 + step)/(10 + step)),
+        so early averages are not stuck at the initial weights."""
         return self.decay if step is None else min(self.decay, (1 + step) / (10 + step))
 
     @torch.no_grad()
@@ -148,8 +164,8 @@ class EMA:
         for e, b in zip(self.model.buffers(), model.buffers()): e.copy_(b)
 
 # %% ../nbs/08_training.ipynb #dc1f7bd6
-RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "attn_scores", "conditional", "batch_size",
-                "lr_g", "lr_d", "beta1", "beta2", "n_dis", "r1", "lr_decay", "ema", "ema_decay", "seed")
+RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "attn_scores", "conditional",
+                "batch_size", "lr_g", "lr_d", "beta1", "beta2", "n_dis", "r1", "lr_decay", "ema", "ema_decay", "seed")
 RESUME_CHANGES = ("steps", "data_root", "ckpt_every", "sample_every", "log_every", "fid_every", "fid_samples",
                   "device", "num_workers", "amp", "compile", "channels_last", "progress")
 
@@ -159,13 +175,19 @@ def _same(k, a, b):
     return a == b
 
 def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> tuple:
-    "(config, changes) of a resumed run: the checkpoint's `saved` config, with the explicitly `given` settings that may change."
+    """(config, changes) of a resumed run: the checkpoint's `saved` config,
+    with the explicitly `given` settings that may change."""
     known = {f.name for f in fields(TrainConfig)}
-    if not isinstance(saved, dict): raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
-    saved = {"attn_scores": "dot", "lr_decay": "none", "r1": 0.0, **saved}                       # a config without these keys trained with these values
-    try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()   # the saved run, as it was
-    except (TypeError, ValueError) as e: raise ValueError(f"{source} is corrupt: its config does not check ({e})") from None
-    differ = [k for k in RUN_SETTINGS if k in given and given[k] is not None and not _same(k, given[k], getattr(cfg, k))]
+    if not isinstance(saved, dict):
+        raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
+    # a config without these keys trained with these values
+    saved = {"attn_scores": "dot", "lr_decay": "none", "r1": 0.0, **saved}
+    # the saved run, as it was
+    try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{source} is corrupt: its config does not check ({e})") from None
+    differ = [k for k in RUN_SETTINGS
+              if k in given and given[k] is not None and not _same(k, given[k], getattr(cfg, k))]
     if differ:
         raise ValueError(f"{out or cfg.out} holds a run with other settings; resuming would change "
                          + ", ".join(f"{_flag(k)} (saved {getattr(cfg, k)}, given {given[k]})" for k in differ)
@@ -181,8 +203,10 @@ class Evaluator:
         from sagan_nb import metrics
         self.n, self.device, self.score = cfg.fid_samples, torch.device(device), None
         try: real = make_dataset(cfg.dataset, cfg.data_root, cfg.resolution, split="valid")
-        except FileNotFoundError as e: raise ValueError(f"--fid-every compares with a validation split, and there is none: {e}") from None
-        if self.n > len(real): raise ValueError(f"--fid-samples {self.n} is more than the {len(real)} images of the validation split")
+        except FileNotFoundError as e:
+            raise ValueError(f"--fid-every compares with a validation split, and there is none: {e}") from None
+        if self.n > len(real):
+            raise ValueError(f"--fid-samples {self.n} is more than the {len(real)} images of the validation split")
         if cfg.dataset == "faces":                                      # offline: the face-part segmenter's features
             stats = metrics.feature_stats(metrics.face_part_features(real.batch(list(range(self.n)))[0]))
             self.name, self.score = "fpd", lambda fake: metrics.face_part_fd(stats, fake)
@@ -196,7 +220,8 @@ class Evaluator:
 
     @torch.no_grad()
     def __call__(self, G:nn.Module, autocast=contextlib.nullcontext) -> dict:
-        "{'fpd' or 'fid': score} of `n` samples of G ({} when off), drawn by `metrics.generate` from fixed noise, so scores over a run compare."
+        """{'fpd' or 'fid': score} of `n` samples of G ({} when off),
+        drawn by `metrics.generate` from fixed noise, so scores over a run compare."""
         if self.score is None: return {}
         from sagan_nb.metrics import generate
         with autocast(): fakes = generate(G, self.n, seed=12345)    # [n, 3, R, R]: the library's one way to sample a G
@@ -206,7 +231,8 @@ class Evaluator:
 def _pick_device(name):
     if name == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     d = torch.device(name)
-    if d.type == "cuda" and not torch.cuda.is_available(): raise ValueError("device 'cuda' was asked for, but torch sees no GPU")
+    if d.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for, but torch sees no GPU")
     return d
 
 def _setup_distributed(device):
@@ -215,7 +241,8 @@ def _setup_distributed(device):
     if world == 1: return 0, 1, device
     local = int(os.environ.get("LOCAL_RANK", "0"))
     if device.type == "cuda": device = torch.device("cuda", local); torch.cuda.set_device(device)
-    if not dist.is_initialized(): dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://")
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://")
     return dist.get_rank(), world, device
 
 # The attention maps and their measures live in `sagan_nb.attention_maps` (07a), which imports no widgets.
@@ -255,57 +282,68 @@ def _setup(self:Trainer, cfg:TrainConfig, given:dict):
     if cfg.resume:
         ck = load_checkpoint(self.run.ckpt_path)
         missing = {"step", "G", "D", "opt_G", "opt_D", "rng", "data", "config", "fixed_z", "fixed_y"} - set(ck)
-        if missing: raise ValueError(f"{self.run.ckpt_path} is not a sagan-train checkpoint (it lacks {sorted(missing)})")
-        if type(ck["step"]) is not int or ck["step"] < 0: raise ValueError(f"{self.run.ckpt_path} is corrupt: its step is {ck['step']!r}")
+        if missing:
+            raise ValueError(f"{self.run.ckpt_path} is not a sagan-train checkpoint (it lacks {sorted(missing)})")
+        if type(ck["step"]) is not int or ck["step"] < 0:
+            raise ValueError(f"{self.run.ckpt_path} is corrupt: its step is {ck['step']!r}")
         cfg, self.resume_changes = resume_config(ck["config"], given, out=self.run.path, source=self.run.ckpt_path)
         if cfg.steps < ck["step"]:
-            raise ValueError(f"{self.run.ckpt_path} is at step {ck['step']}, past --steps {cfg.steps}: pass a larger --steps to train further")
-        check_checkpoint_models(ck, self.run.ckpt_path, asdict(cfg))    # before anything the config asks for is allocated
+            raise ValueError(f"{self.run.ckpt_path} is at step {ck['step']}, past --steps {cfg.steps}: "
+                             f"pass a larger --steps to train further")
+        # before anything the config asks for is allocated
+        check_checkpoint_models(ck, self.run.ckpt_path, asdict(cfg))
     elif self.run.ckpt_path.exists():                                     # never overwrite a run by accident
-        raise ValueError(f"{self.run.path} already holds a run (checkpoint {self.run.ckpt_path}); pass --resume to continue it, "
-                         f"or choose another --out")
+        raise ValueError(f"{self.run.path} already holds a run (checkpoint {self.run.ckpt_path}); "
+                         f"pass --resume to continue it, or choose another --out")
     self.cfg = cfg
     self.rank, self.world, self.device = _setup_distributed(_pick_device(cfg.device))
     self.is_main = self.rank == 0
     self._setup_data()
     self._setup_models()
     self.evaluator = Evaluator(cfg, self.device) if (cfg.fid_every and self.is_main) else None
-    self.step, self._bad, self.history, self._stop_signal = 0, torch.zeros((), dtype=torch.bool, device=self.device), [], None
+    self.step, self._bad, self.history, self._stop_signal = (
+        0, torch.zeros((), dtype=torch.bool, device=self.device), [], None)
     if ck is None:
         if self.is_main: self.run.new_log()
         return
     try: self.load_state(ck)
     except (TypeError, KeyError, AttributeError, IndexError, RuntimeError) as e:   # right keys, wrong contents
-        raise ValueError(f"{self.ckpt_path} is corrupt: its state does not load ({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+        raise ValueError(f"{self.ckpt_path} is corrupt: its state does not load "
+                         f"({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
 
 # %% ../nbs/08_training.ipynb #6ca0348c
 @patch
 def _setup_data(self:Trainer):
     cfg = self.cfg
     self.dataset = make_dataset(cfg.dataset, cfg.data_root, resolution=cfg.resolution, split="train")
-    if cfg.dataset == "faces" and cfg.data_root and self.is_main: _warn("--data-root is not used: the synthetic faces are drawn, not read")
+    if cfg.dataset == "faces" and cfg.data_root and self.is_main:
+        _warn("--data-root is not used: the synthetic faces are drawn, not read")
     if cfg.dataset != "faces":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")                              # one error below, not a warning per bad file
             try: self.dataset[0]
             except OSError as e: raise ValueError(f"--data-root {cfg.data_root}: {e}") from None
     self.n_classes = len(getattr(self.dataset, "classes", [])) if cfg.conditional else 0
-    if cfg.conditional and self.n_classes < 2: raise ValueError(f"conditional training needs a data set with classes; {cfg.dataset!r} has {self.n_classes}")
-    self.stream = BatchStream(self.dataset, cfg.batch_size, seed=cfg.seed, device=self.device, num_workers=cfg.num_workers)
+    if cfg.conditional and self.n_classes < 2:
+        raise ValueError(f"conditional training needs a data set with classes; {cfg.dataset!r} has {self.n_classes}")
+    self.stream = BatchStream(self.dataset, cfg.batch_size, seed=cfg.seed, device=self.device,
+                              num_workers=cfg.num_workers)
 
 # %% ../nbs/08_training.ipynb #af63bf12
 def _narrowest_ch(cfg, n_classes)->int:
-    "The smallest ch whose attention blocks get a multiple of 8 channels (ch = 8 always does); the others that work are its multiples."
+    """The smallest ch whose attention blocks get a multiple of 8 channels (ch = 8 always does);
+    the others that work are its multiples."""
     for c in range(1, 8):
-        try: make_models(cfg.preset, resolution=cfg.resolution, ch=c, attn_res=cfg.attn_res, attn_variant=cfg.attn_variant,
-                         attn_scores=cfg.attn_scores, n_classes=n_classes); return c
+        try: make_models(cfg.preset, resolution=cfg.resolution, ch=c, attn_res=cfg.attn_res,
+                         attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores, n_classes=n_classes); return c
         except ValueError: pass
     return 8
 
 @patch
 def _setup_models(self:Trainer):
     cfg = self.cfg
-    self.amp_dtype = torch.bfloat16 if (cfg.amp == "bf16" or (cfg.amp == "auto" and self.device.type == "cuda")) else None
+    self.amp_dtype = (torch.bfloat16 if (cfg.amp == "bf16" or (cfg.amp == "auto" and self.device.type == "cuda"))
+                      else None)
     self.channels_last = True if cfg.channels_last is None else cfg.channels_last
     torch.manual_seed(cfg.seed)                                          # model initialisation
     try: G, D = make_models(cfg.preset, resolution=cfg.resolution, ch=cfg.ch, attn_res=cfg.attn_res,
@@ -314,8 +352,9 @@ def _setup_models(self:Trainer):
         if "multiple of 8" not in str(e): raise
         m = _narrowest_ch(cfg, self.n_classes)                            # every working ch is a multiple of m
         near = sorted({c for c in (m * (cfg.ch // m), m * -(-cfg.ch // m)) if c > 0})
-        raise ValueError(f"--ch {cfg.ch} does not work with attention at {cfg.attn_res}: the block there has ch × the layer's multiplier "
-                         f"channels, and f and g map C → C/8, so {e}; --ch must be a multiple of {m} "
+        raise ValueError(f"--ch {cfg.ch} does not work with attention at {cfg.attn_res}: "
+                         f"the block there has ch × the layer's multiplier channels, and f and g map C → C/8, "
+                         f"so {e}; --ch must be a multiple of {m} "
                          f"(the nearest: {' or '.join(map(str, near))}), or use --attn-res none") from None
     fmt = torch.channels_last if self.channels_last else torch.contiguous_format
     self.G, self.D = G.to(self.device, memory_format=fmt), D.to(self.device, memory_format=fmt)
@@ -327,7 +366,8 @@ def _setup_models(self:Trainer):
     self.fixed_y = torch.randint(max(self.n_classes, 1), (64,), generator=fixed)
     self.Gt, self.Dt = self.G, self.D                                  # what the step runs: maybe DDP, maybe compiled
     if self.world > 1 and cfg.r1:
-        raise ValueError("--r1 runs on one process only: its second D pass would give DDP's gradient hooks two contributions; use --r1 0 with torchrun")
+        raise ValueError("--r1 runs on one process only: its second D pass would give DDP's gradient hooks "
+                         "two contributions; use --r1 0 with torchrun")
     if self.world > 1:
         ids = [self.device.index] if self.device.type == "cuda" else None
         self.Gt, self.Dt = DDP(self.G, device_ids=ids), DDP(self.D, device_ids=ids)
@@ -362,7 +402,8 @@ R1_EVERY = 4   # lazy R1: the penalty on every 4th D step, weighted 4γ (StyleGA
 
 @patch
 def _r1_term(self:Trainer, real, y_real, d_step:int):
-    "R1_EVERY·γ·R1 on D step number `d_step` when it is due, else 0 (the uncompiled D: no double backward through compile)."
+    """R1_EVERY·γ·R1 on D step number `d_step` when it is due, else 0
+    (the uncompiled D: no double backward through compile)."""
     if not self.cfg.r1 or d_step % R1_EVERY: return 0.0
     return R1_EVERY * self.cfg.r1 * r1_penalty(self.D, real, y_real)
 
@@ -415,14 +456,16 @@ def state_dict(self:Trainer):
 @patch
 def _nonfinite_error(self:Trainer, bad:list=()):
     what = f"{len(bad)} tensors of the weights and optimiser state (first: {bad[0]})" if bad else "a loss"
-    last = (f"the last good state is {self.ckpt_path} (step {self.saved_step}), left untouched" if self.saved_step is not None
+    last = (f"the last good state is {self.ckpt_path} (step {self.saved_step}), left untouched"
+            if self.saved_step is not None
             else "no checkpoint was written before, so no good state is saved")
     return FloatingPointError(f"{what} became NaN or Inf at or before step {self.step}; training stopped and {last}. "
                               f"Try lower learning rates (--lr-g, --lr-d), --amp off, or another --seed.")
 
 @patch
 def _sync_buffers(self:Trainer):
-    "Under DDP, give every rank rank 0's buffers: BatchNorm's running statistics drift apart, since each rank normalises its own batches."
+    """Under DDP, give every rank rank 0's buffers:
+    BatchNorm's running statistics drift apart, since each rank normalises its own batches."""
     if self.world == 1: return
     for m in (self.G, self.D) + ((self.ema.model,) if self.ema else ()):
         for b in m.buffers(): dist.broadcast(b, 0)
@@ -430,7 +473,8 @@ def _sync_buffers(self:Trainer):
 @patch
 def save(self:Trainer):
     "Atomic checkpoint to OUT/checkpoints/last.pt (rank 0), unless a loss, weight or optimiser state is non-finite."
-    self._sync_buffers()                                                 # every rank then holds what the checkpoint holds
+    # every rank then holds what the checkpoint holds
+    self._sync_buffers()
     state = self.state_dict()
     bad = nonfinite({k: state[k] for k in ("G", "D", "G_ema", "opt_G", "opt_D") if k in state})
     if bad or bool(self._bad): raise self._nonfinite_error(bad)
@@ -444,7 +488,8 @@ def load_state(self:Trainer, ck:dict):
     "Continue from a checkpoint dict written by `save` (and checked by `_setup`)."
     self.G.load_state_dict(ck["G"]); self.D.load_state_dict(ck["D"])
     if self.ema:
-        if "G_ema" not in ck: raise ValueError(f"{self.ckpt_path} is corrupt: its config has ema=True, but it holds no G_ema")
+        if "G_ema" not in ck:
+            raise ValueError(f"{self.ckpt_path} is corrupt: its config has ema=True, but it holds no G_ema")
         self.ema.model.load_state_dict(ck["G_ema"])
     self.opt_G.load_state_dict(ck["opt_G"]); self.opt_D.load_state_dict(ck["opt_D"])
     for opt, lr in ((self.opt_G, self.cfg.lr_g), (self.opt_D, self.cfg.lr_d)):
@@ -452,20 +497,25 @@ def load_state(self:Trainer, ck:dict):
             group["lr"], group["betas"] = lr, (self.cfg.beta1, self.cfg.beta2)
             for p in group["params"]:
                 for k in ("exp_avg", "exp_avg_sq"):
-                    if k in opt.state[p] and opt.state[p][k].shape != p.shape: raise RuntimeError(f"an optimiser's {k} has the wrong shape")
+                    if k in opt.state[p] and opt.state[p][k].shape != p.shape:
+                        raise RuntimeError(f"an optimiser's {k} has the wrong shape")
     torch.set_rng_state(ck["rng"]["torch"].cpu())
-    if ck["rng"]["cuda"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all([s.cpu() for s in ck["rng"]["cuda"]])
+    if ck["rng"]["cuda"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([s.cpu() for s in ck["rng"]["cuda"]])
     zs = ck["rng"]["z"]                                                  # one noise state per process that saved it
     if len(zs) != self.world and self.is_main:
         B = self.cfg.batch_size
-        _warn(f"{self.ckpt_path} was saved by {len(zs)} process(es), an effective batch of {len(zs)} × {B} = {len(zs) * B}; "
-              f"resuming with {self.world} gives {self.world} × {B} = {self.world * B}, so the run continues with another batch "
-              f"and is not the one it would have been (resume with as many processes to continue it exactly)")
+        _warn(f"{self.ckpt_path} was saved by {len(zs)} process(es), "
+              f"an effective batch of {len(zs)} × {B} = {len(zs) * B}; "
+              f"resuming with {self.world} gives {self.world} × {B} = {self.world * B}, "
+              f"so the run continues with another batch and is not the one it would have been "
+              f"(resume with as many processes to continue it exactly)")
     self.zgen.set_state(zs[self.rank if len(zs) == self.world else 0].cpu())
     try: self.stream.load_state_dict(ck["data"])
     except (ValueError, KeyError, TypeError):
         raise ValueError(f"{self.ckpt_path} stopped at data position {ck['data']}, which does not fit this data set "
-                         f"({len(self.dataset)} images, {self.stream.batches_per_epoch} batches of {self.cfg.batch_size} per epoch): "
+                         f"({len(self.dataset)} images, {self.stream.batches_per_epoch} batches of "
+                         f"{self.cfg.batch_size} per epoch): "
                          f"the data set or the batch size changed since the run was saved") from None
     self.step = self.saved_step = int(ck["step"])
     self.fixed_z, self.fixed_y = ck["fixed_z"].cpu(), ck["fixed_y"].cpu()
@@ -543,13 +593,15 @@ def save_samples(self:Trainer):
 
 @patch
 def save_attention(self:Trainer):
-    "Attention maps of the (averaged) G for an eye and a mouth query: OUT/samples/attention_NNNNNN.png and attention_last.png."
+    """Attention maps of the (averaged) G for an eye and a mouth query:
+    OUT/samples/attention_NNNNNN.png and attention_last.png."""
     import matplotlib.pyplot as plt
     G = self.ema.model if self.ema else self.G
     if not hasattr(self, "_queries"): self._queries = default_queries(self.cfg.dataset, self.cfg.resolution)
     was = G.training; G.eval()
     z, y = self.fixed_z[:1].to(self.device), (self.fixed_y[:1].to(self.device) if self.n_classes else None)
-    with self._autocast(): fig = attention_figure(G, z, y, self._queries, title=f"Where each query looks: step {self.step}")
+    with self._autocast():
+        fig = attention_figure(G, z, y, self._queries, title=f"Where each query looks: step {self.step}")
     G.train(was)
     for name in (f"attention_{self.step:06d}.png", "attention_last.png"): fig.savefig(self.out/"samples"/name, dpi=80)
     plt.close(fig)
@@ -559,21 +611,26 @@ ATTN_SAMPLES = 128   # generated images behind each logged attention measure
 
 @patch
 def attention_measures(self:Trainer)->dict:
-    "The attention measures of the averaged G (and of D on its images) as log fields: attn/G16/qd, attn/G16/eye_right_eye, …"
+    """The attention measures of the averaged G (and of D on its images) as log fields:
+    attn/G16/qd, attn/G16/eye_right_eye, …"""
     if not attention_layers(self.G): return {}
     G = self.ema.model if self.ema else self.G
-    regions = "segment" if self.cfg.dataset == "faces" else None          # face parts exist only for the synthetic faces
+    # face parts exist only for the synthetic faces
+    regions = "segment" if self.cfg.dataset == "faces" else None
     with self._autocast(): rep = measure_attention(G, n=ATTN_SAMPLES, D=self.D, regions=regions, seed=self.cfg.seed)
     return flat_measures(rep)
 
 def attention_line(step:int, fields:dict)->str:
-    "One progress line per attention layer: query dependence, the eye query's right-eye and background shares, eye–mouth distance."
+    """One progress line per attention layer:
+    query dependence, the eye query's right-eye and background shares, eye–mouth distance."""
     layers = dict.fromkeys(k.split("/")[1] for k in fields if k.count("/") == 2)
     parts = []
     for L in layers:
         m = {k.split("/")[2]: v for k, v in fields.items() if k.startswith(f"attn/{L}/")}
         txt = f"{L}: QD {m['qd']:.2f}"
-        if "eye_right_eye" in m: txt += f", eye→right eye {m['eye_right_eye']:.1f}×, eye→background {m['eye_background']:.1f}×, eye–mouth {m['eye_mouth_dist']:.2f}"
+        if "eye_right_eye" in m:
+            txt += (f", eye→right eye {m['eye_right_eye']:.1f}×, eye→background {m['eye_background']:.1f}×, "
+                    f"eye–mouth {m['eye_mouth_dist']:.2f}")
         parts.append(txt)
     return f"step {step} attention · " + " | ".join(parts)
 
@@ -587,7 +644,8 @@ def _tensorboard(self:Trainer, record):
     if self._tb is None: return
     for k, v in record.items():
         if k in ("step", "time"): continue
-        for i, x in enumerate(v if isinstance(v, list) else [v]): self._tb.add_scalar(f"{k}/{i}" if isinstance(v, list) else k, x, record["step"])
+        for i, x in enumerate(v if isinstance(v, list) else [v]):
+            self._tb.add_scalar(f"{k}/{i}" if isinstance(v, list) else k, x, record["step"])
 
 @patch
 def _log(self:Trainer, loss_d, loss_g, ips:float, bar=None, extra:dict=None) -> dict:
@@ -604,8 +662,9 @@ def _log(self:Trainer, loss_d, loss_g, ips:float, bar=None, extra:dict=None) -> 
         self._tensorboard(record)
         if bar is not None:
             fmt = lambda xs: ",".join(f"{x:.3f}" for x in xs) or "-"
-            bar.set_postfix(D=f"{record['loss_d']:.3f}", G=f"{record['loss_g']:.3f}", γ_G=fmt(g[:n_g]), γ_D=fmt(g[n_g:]),
-                            img_s=f"{ips:.0f}", **{k: record[k] for k in ("fpd", "fid") if k in record})
+            bar.set_postfix(D=f"{record['loss_d']:.3f}", G=f"{record['loss_g']:.3f}", γ_G=fmt(g[:n_g]),
+                            γ_D=fmt(g[n_g:]), img_s=f"{ips:.0f}",
+                            **{k: record[k] for k in ("fpd", "fid") if k in record})
         if extra: tqdm.write(attention_line(self.step, extra), file=sys.stdout)
     return record
 
@@ -640,7 +699,8 @@ def _loop(self:Trainer):
             if (cfg.ckpt_every and self.step % cfg.ckpt_every == 0) or last: self.save()
             if self._stop_requested():
                 if self.saved_step != self.step: self.save()
-                raise Preempted(self._stop_signal, f"stopped by {signal.Signals(self._stop_signal).name} at step {self.step}; "
+                raise Preempted(self._stop_signal,
+                                f"stopped by {signal.Signals(self._stop_signal).name} at step {self.step}; "
                                 f"checkpoint {self.ckpt_path} holds it. Resume with: {self.resume_command()}")
     finally: bar.close()
     self._sync_buffers()
@@ -651,12 +711,14 @@ def train_demo(steps:int=400, # G steps of a faces32 run
                device:str="auto", # auto: CUDA if present, else the CPU
                seed:int=0,
               )->tuple: # (G, D, info)
-    "A short `sagan-train`-style run on the synthetic faces (faces32 preset) in a temporary folder, with a progress bar."
+    """A short `sagan-train`-style run on the synthetic faces (faces32 preset) in a temporary folder,
+    with a progress bar."""
     import tempfile
     with tempfile.TemporaryDirectory() as out:
         t = Trainer(TrainConfig(preset="faces32", steps=steps, out=out, device=device, seed=seed,
                                 sample_every=0, ckpt_every=0, fid_every=0, log_every=50))
         t.fit()
         G = (t.ema.model if t.ema is not None else t.G).cpu().eval()
-        info = dict(weights="G_ema" if t.ema is not None else "G", step=t.step, preset="faces32", dataset="faces", n_classes=0)
+        info = dict(weights="G_ema" if t.ema is not None else "G", step=t.step,
+                    preset="faces32", dataset="faces", n_classes=0)
         return G, t.D.cpu().eval(), info
