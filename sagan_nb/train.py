@@ -7,7 +7,8 @@ __all__ = ['RUN_SETTINGS', 'RESUME_CHANGES', 'R1_EVERY', 'ATTN_SAMPLES', 'TrainC
            'Trainer', 'Preempted', 'attention_line', 'train_demo']
 
 # %% ../nbs/08_training.ipynb #2eca1498
-import os, sys, io, re, json, time, math, copy, errno, pickle, shlex, signal, argparse, warnings, threading, dataclasses, contextlib
+import os, sys, io, re, json, time, math, copy, errno, pickle, shlex, signal
+import argparse, warnings, threading, dataclasses, contextlib
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.distributed as dist
@@ -339,6 +340,15 @@ def _narrowest_ch(cfg, n_classes)->int:
         except ValueError: pass
     return 8
 
+def _in_format(m:torch.nn.Module, device, fmt)->torch.nn.Module:
+    """`m` on `device` in memory format `fmt`, its 1×1 kernels kept in the standard strides. Channels-last gives a
+    (C', C, 1, 1) kernel the same bytes in other strides; its gradient comes back in the standard ones, and DDP's
+    gradient buckets (laid out like the weights) would then warn on every rank."""
+    m = m.to(device, memory_format=fmt)
+    for p in m.parameters():
+        if p.dim() == 4 and p.shape[2:] == (1, 1): p.data = p.data.clone(memory_format=torch.contiguous_format)
+    return m
+
 @patch
 def _setup_models(self:Trainer):
     cfg = self.cfg
@@ -357,7 +367,7 @@ def _setup_models(self:Trainer):
                          f"so {e}; --ch must be a multiple of {m} "
                          f"(the nearest: {' or '.join(map(str, near))}), or use --attn-res none") from None
     fmt = torch.channels_last if self.channels_last else torch.contiguous_format
-    self.G, self.D = G.to(self.device, memory_format=fmt), D.to(self.device, memory_format=fmt)
+    self.G, self.D = _in_format(G, self.device, fmt), _in_format(D, self.device, fmt)
     self.opt_G, self.opt_D = make_optimizers(self.G, self.D, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=(cfg.beta1, cfg.beta2))
     self.ema = EMA(self.G, cfg.ema_decay) if cfg.ema else None
     self.zgen = torch.Generator(self.device).manual_seed(cfg.seed * 1000 + self.rank)  # noise of the training steps

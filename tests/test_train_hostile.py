@@ -176,3 +176,41 @@ def test_a_checkpoint_of_more_processes_resumed_by_one_warns_of_the_batch(tmp_pa
     assert "saved by 2 process(es), an effective batch of 2 × 4 = 8" in err and "resuming with 1 gives 1 × 4 = 4" in err, err
     cli.main(["--out", str(out), "--resume", "--steps", "4"])          # its own checkpoint now: one process
     assert "effective batch" not in capsys.readouterr().err
+
+def _ranks(launcher_pid):
+    "{LOCAL_RANK: pid} of the processes that torchrun (pid `launcher_pid`) started, read from /proc."
+    ranks = {}
+    for task in Path(f"/proc/{launcher_pid}/task").iterdir():
+        for child in (task/"children").read_text().split():
+            try: env = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            except FileNotFoundError: continue
+            for kv in env:
+                if kv.startswith(b"LOCAL_RANK="): ranks[int(kv[11:])] = int(child)
+    return ranks
+
+@pytest.mark.timeout(600)
+def test_ddp_warns_nothing_about_grad_strides(tmp_path):
+    "Channels-last 1×1 kernels keep the standard strides, so DDP's reducer does not warn on every rank at every step."
+    r = subprocess.run([str(BIN/"torchrun"), "--standalone", "--nproc_per_node=2", "--no-python", str(BIN/"sagan-train"),
+                        *TINY, "--steps", "3", "--ckpt-every", "0", "--out", str(tmp_path)],
+                       capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Grad strides do not match" not in r.stderr, r.stderr[-3000:]
+
+@pytest.mark.timeout(600)
+def test_a_killed_rank_leaves_one_line_on_the_other(tmp_path):
+    "kill -9 of one DDP rank: the other says in one line that a process of the run was lost, and where to resume, without a traceback."
+    out = tmp_path/"run"
+    p = subprocess.Popen([str(BIN/"torchrun"), "--standalone", "--nproc_per_node=2", "--no-python", str(BIN/"sagan-train"),
+                          *TINY, "--steps", "100000", "--ckpt-every", "2", "--out", str(out)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    deadline = time.time() + 300
+    while not (out/"checkpoints"/"last.pt").exists() and time.time() < deadline and p.poll() is None: time.sleep(0.1)
+    assert p.poll() is None, p.communicate()
+    os.kill(_ranks(p.pid)[1], signal.SIGKILL)
+    _, stderr = p.communicate(timeout=300)
+    assert p.returncode != 0
+    assert "[rank0]" not in stderr and stderr.count("Traceback") <= 1, stderr[-4000:]   # at most torchrun's own report
+    lost = [l for l in stderr.splitlines() if "lost" in l and "sagan-train:" in l]
+    assert len(lost) == 1 and "--resume" in lost[0] and "checkpoint" in lost[0], stderr[-4000:]
+    assert ckpt(out)["step"] >= 2

@@ -1,10 +1,11 @@
 """Fail if the notebooks are not clean, the library is not what the notebooks export, a module is an orphan,
 README.md has drifted from nbs/index.ipynb, or a notebook's committed outputs are stale (its code or its docs
-parameters changed after they were made), over 1 MB, or hold widget state. Runs nbdev_clean + nbdev_export on a scratch copy; changes nothing here.
+parameters changed after they were made), over 1 MB, or hold widget state, or a library line is over 120 columns.
+Runs nbdev_clean + nbdev_export on a scratch copy; changes nothing here.
 
     python tools/check_sync.py
 """
-import json, os, re, shutil, subprocess, sys, tempfile
+import ast, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,29 @@ def orphans(root):
     for f in sorted((root/"sagan_nb").glob("*.py")):
         m = re.search(r"File to edit: \.\./(nbs/\S+\.ipynb)", f.read_text(encoding="utf-8"))
         if m and not (root/m.group(1)).exists(): bad.append(f"{f.relative_to(root)} (its notebook {m.group(1)} is gone)")
+    return bad
+
+MAX_COLUMNS = 120
+CELL = re.compile(r"^# %% (\S+\.ipynb) #?(\S*)")           # nbdev's marker above each exported cell: notebook, cell id
+
+def long_lines(root, limit=MAX_COLUMNS):
+    """One line for each line of the library over `limit` columns, naming the notebook cell to wrap it in. Exempt: what
+    nbdev writes itself (the module docstring from the notebook's summary, `__all__`, and _modidx.py)."""
+    bad = []
+    for f in sorted((root/"sagan_nb").glob("*.py")):
+        if f.name == "_modidx.py": continue
+        text = f.read_text(encoding="utf-8")
+        exempt = set()
+        for i, node in enumerate(ast.parse(text).body):
+            doc = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            if doc or (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets)):
+                exempt.update(range(node.lineno, node.end_lineno + 1))
+        cell = None
+        for n, line in enumerate(text.splitlines(), 1):
+            if (m := CELL.match(line)): cell = f"{Path(m.group(1)).name}, cell {m.group(2)}"
+            if len(line) > limit and n not in exempt:
+                bad.append(f"{f.relative_to(root)}:{n} is {len(line)} columns (at most {limit}; wrap it in {cell}): "
+                           f"{line.strip()[:60]}...")
     return bad
 
 def unreadable(root):
@@ -67,6 +91,7 @@ def main():
             problems.append("nbdev_clean + nbdev_export would change these files (run both, then commit notebooks "
                             "and sagan_nb/ together):\n  " + "\n  ".join(changed))
     problems += [f"orphan module: {o}" for o in orphans(ROOT)]
+    if (long := long_lines(ROOT)): problems.append(f"{len(long)} library lines are too long:\n  " + "\n  ".join(long))
     problems += output_problems(ROOT)
     r = subprocess.run([sys.executable, str(ROOT/"tools"/"readme.py"), "--check"], capture_output=True, text=True)
     if r.returncode: problems.append(r.stderr.strip())
