@@ -17,17 +17,23 @@ _VARIANTS = ("paper", "official")
 _SCORES = ("dot", "cosine", "similarity")
 
 def _dense(t:torch.Tensor)->torch.Tensor:
-    "A row-major copy of t: stride 1 in the last dimension even when that dimension has size 1 (`.contiguous()` is a no-op there)."
+    """A row-major copy of t: stride 1 in the last dimension even when that dimension has size 1
+    (`.contiguous()` is a no-op there)."""
     return t.clone(memory_format=torch.contiguous_format)
 
 # %% ../nbs/01_attention.ipynb #63eb0f85
 class SelfAttention(nn.Module):
-    "SAGAN self-attention: y = x + γ·v(Σ_i β_{j,i} h(x_i)), with β_{j,·} = softmax_i(s_ij), s_ij = f(x_i)ᵀg(x_j), and γ = 0 at init."
+    """SAGAN self-attention: y = x + γ·v(Σ_i β_{j,i} h(x_i)),
+    with β_{j,·} = softmax_i(s_ij), s_ij = f(x_i)ᵀg(x_j), and γ = 0 at init."""
     def __init__(self,
                  channels:int, # C, the channels of the input feature map (a multiple of 8)
-                 variant:str="paper", # "paper": h is C→C/8, no pooling; "official": the authors' code, h is C→C/2 and keys/values are 2×2 max-pooled
+                 # "paper": h is C→C/8, no pooling;
+                 # "official": the authors' code, h is C→C/2 and keys/values are 2×2 max-pooled
+                 variant:str="paper",
                  sn:bool=True, # spectrally normalise f, g, h and v
-                 scores:str="dot", # "dot": the paper's f(x_i)ᵀg(x_j); "cosine": τ·cos(f(x_i), g(x_j)); "similarity": g is f, τ·cos(f(x_i), f(x_j))
+                 # "dot": the paper's f(x_i)ᵀg(x_j); "cosine": τ·cos(f(x_i), g(x_j));
+                 # "similarity": g is f, τ·cos(f(x_i), f(x_j))
+                 scores:str="dot",
                  tau:float=20.0, # τ, the temperature of the cosine scores (unused by "dot")
                 ):
         super().__init__()
@@ -49,7 +55,9 @@ class SelfAttention(nn.Module):
         "The distinct convs of the block: f, g, h, v (g is f itself when scores='similarity')."
         return list(dict.fromkeys([self.f, self.g, self.h, self.v]))
 
-    def extra_repr(self): return f"channels={self.channels}, variant={self.variant!r}, scores={self.scores!r}" + (f", tau={self.tau}" if self.scores != "dot" else "")
+    def extra_repr(self):
+        return (f"channels={self.channels}, variant={self.variant!r}, scores={self.scores!r}"
+                + (f", tau={self.tau}" if self.scores != "dot" else ""))
 
 # %% ../nbs/01_attention.ipynb #1bbba700
 @patch
@@ -58,7 +66,8 @@ def _qkv(self:SelfAttention, x):
     keys, vals = self.f(x), self.h(x)                       # [B, C/8, H, W], [B, C_v, H, W]
     if self.variant == "official":
         if x.shape[-1] % 2 or x.shape[-2] % 2:
-            raise ValueError(f"the official variant max-pools 2×2: height and width must be even, got {tuple(x.shape[-2:])}")
+            raise ValueError(f"the official variant max-pools 2×2: height and width must be even, "
+                             f"got {tuple(x.shape[-2:])}")
         keys, vals = F.max_pool2d(keys, 2), F.max_pool2d(vals, 2)  # [B, ·, H/2, W/2]
     q, k = self.g(x).flatten(2).transpose(1, 2), keys.flatten(2).transpose(1, 2)   # [B, N, C/8], [B, M, C/8]
     if self.scores != "dot": q, k = self.tau * F.normalize(q, dim=-1), F.normalize(k, dim=-1)   # then qᵀk = τ·cos
@@ -82,7 +91,8 @@ def forward(self:SelfAttention,
         beta = torch.softmax(q @ k.transpose(1, 2), dim=-1)  # [B, N, M]: beta[b, j, i] = β_{j,i}
         o = beta @ v                                         # [B, N, C_v]
     else:
-        q, k, v = (_dense(t)[:, None] for t in (q, k, v))       # [B, 1 head, ·, ·]; dense rows, or SDPA falls back to the N² math path
+        # [B, 1 head, ·, ·]; dense rows, or SDPA falls back to the N² math path
+        q, k, v = (_dense(t)[:, None] for t in (q, k, v))
         o = F.scaled_dot_product_attention(q, k, v, scale=1.0)[:, 0]  # [B, N, C_v]
     o = self.v(o.transpose(1, 2).reshape(B, o.shape[-1], H, W))  # [B, C, H, W]; C_v, not -1, so that B = 0 works
     y = x + self.gamma * o
@@ -93,5 +103,6 @@ def cpu_profile(**kwargs): # passed on to `torch.profiler.profile`, e.g. `profil
     "`torch.profiler.profile` of CPU activity, with kineto's log lines kept off stderr."
     import os
     from torch.profiler import profile, ProfilerActivity
-    os.environ.setdefault("KINETO_LOG_LEVEL", "6")    # before the first profile of the process: kineto reads it then, once
+    # before the first profile of the process: kineto reads it then, once
+    os.environ.setdefault("KINETO_LOG_LEVEL", "6")
     return profile(activities=[ProfilerActivity.CPU], **kwargs)

@@ -29,7 +29,8 @@ def query_cells(queries:torch.Tensor, # [..., 2] (row, col) image pixels
                )->torch.Tensor: # [...] long: the flat cell index j(p) = row·s + col
     "The query cell j(p) of image pixel p in an s×s feature map: ⌊r·s/R⌋·s + ⌊c·s/R⌋."
     q = torch.as_tensor(queries, dtype=torch.float64)
-    if ((q < 0) | (q >= resolution)).any(): raise ValueError(f"query pixels must lie inside the {resolution}×{resolution} image, got {q.tolist()}")
+    if ((q < 0) | (q >= resolution)).any():
+        raise ValueError(f"query pixels must lie inside the {resolution}×{resolution} image, got {q.tolist()}")
     rc = (q * side / resolution).floor().long().clamp(max=side - 1)   # [..., 2] cell (row, col)
     return rc[..., 0] * side + rc[..., 1]
 
@@ -74,7 +75,8 @@ def query_dependence(beta:torch.Tensor, # [B, N, N_k] one layer's β (rows sum t
 
 # %% ../nbs/07a_attention_maps.ipynb #1a29b0ee
 PARTS = tuple(SyntheticFaces.parts)                                                 # part ids of the synthetic faces
-WHOLE_FACE = ("face", "left_eye", "right_eye", "mouth")                       # the face ellipse: skin and what lies on it
+# the face ellipse: skin and what lies on it
+WHOLE_FACE = ("face", "left_eye", "right_eye", "mouth")
 
 def mean_part_masks(resolution:int, # image side
                     n:int=512, # training faces averaged
@@ -125,7 +127,8 @@ def part_shares(maps:torch.Tensor, # [B, Q, s_k, s_k] attention maps (query_maps
 def _cosine_distance(a, b): return 1 - F.cosine_similarity(a.flatten(-2), b.flatten(-2), dim=-1)
 
 def _layer_sums(maps, beta, masks, found):
-    "One batch's sums for one layer, from the eye and mouth maps [B, 2, s_k, s_k], β, the part masks and which queries were found [B, 2]."
+    """One batch's sums for one layer, from the eye and mouth maps [B, 2, s_k, s_k], β, the part masks
+    and which queries were found [B, 2]."""
     if masks is None: return dict(n=len(beta), qd=query_dependence(beta).sum())     # no parts: query dependence only
     mass, uniform = part_shares(maps, masks)                                  # [B, 2, P], [B, P]
     whole = [PARTS.index(p) for p in WHOLE_FACE]
@@ -152,11 +155,13 @@ def _layer_measures(sums:list, gamma:float)->dict:
 def measure_attention(G:nn.Module, # a Generator of faces (eval mode is used)
                       n:int=256, # generated faces
                       D:nn.Module=None, # also measure D's attention layers on the same faces
-                      regions:str="segment", # where the parts are: "segment" each image, the "mean" masks, or None (not faces: qd and γ only)
+                      # where the parts are: "segment" each image, the "mean" masks, or None (not faces: qd and γ only)
+                      regions:str="segment",
                       seed:int=0, # seeds the latents
                       batch_size:int=64,
                      )->dict:
-    "Per attention layer ('G16', 'D16', ...): qd, eye_<part>, mouth_<part>, eye_mouth_dist and gamma; plus n and the queries found."
+    """Per attention layer ('G16', 'D16', ...): qd, eye_<part>, mouth_<part>, eye_mouth_dist and gamma;
+    plus n and the queries found."""
     dev = next(G.parameters()).device
     z = torch.randn(n, G.z_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
     y = torch.zeros(n, dtype=torch.long, device=dev) if G.n_classes else None
@@ -167,12 +172,14 @@ def measure_attention(G:nn.Module, # a Generator of faces (eval mode is used)
         for zb, yb in zip(z.split(batch_size), (y.split(batch_size) if y is not None else [None] * n)):
             img, attn = G(zb, yb, return_attn=True)
             masks = part_masks(img.float().clamp(-1, 1).cpu(), regions) if regions else None   # [b, P, R, R]
-            q = part_queries(masks) if regions else torch.full((len(zb), 2, 2), float("nan"))   # [b, 2, 2]: eye, mouth (NaN: not found)
+            # [b, 2, 2]: eye, mouth (NaN: not found)
+            q = part_queries(masks) if regions else torch.full((len(zb), 2, 2), float("nan"))
             found = ~q.isnan().any(-1); found_total += found.sum(0)          # [b, 2]
             nets = [("G", attn)] + ([("D", D(img, yb, return_attn=True)[1])] if D is not None else [])
             for prefix, layers in nets:
                 for (side, mp), (_, beta) in zip(query_maps(layers, q.nan_to_num(), img.shape[-1]), layers):
-                    sums.setdefault(f"{prefix}{side}", []).append(_layer_sums(mp.cpu(), beta.float().cpu(), masks, found))
+                    sums.setdefault(f"{prefix}{side}", []).append(_layer_sums(mp.cpu(), beta.float().cpu(),
+                                                                              masks, found))
     finally:
         for m, was in modes.items(): m.train(was)
     report = dict(n=n, eye_found=int(found_total[0]), mouth_found=int(found_total[1]))
@@ -187,10 +194,12 @@ HEADLINE = ("qd", "eye_right_eye", "eye_whole_face", "eye_background", "mouth_wh
 def flat_measures(report:dict, # from measure_attention
                   keys=HEADLINE, # which measures of each layer; None: all
                  )->dict:
-    "{'attn/G16/qd': …, …} for logging: the chosen measures of every layer, then attn/eye_found and attn/mouth_found."
+    """{'attn/G16/qd': …, …} for logging: the chosen measures of every layer,
+    then attn/eye_found and attn/mouth_found."""
     out = {}
     for name, m in report.items():
-        if isinstance(m, dict): out.update({f"attn/{name}/{k}": round(v, 5) for k, v in m.items() if keys is None or k in keys})
+        if isinstance(m, dict):
+            out.update({f"attn/{name}/{k}": round(v, 5) for k, v in m.items() if keys is None or k in keys})
     out.update({"attn/eye_found": report["eye_found"], "attn/mouth_found": report["mouth_found"]})
     return out
 
@@ -198,7 +207,8 @@ def flat_measures(report:dict, # from measure_attention
 FIXED_MEASURES = ("eye_right_eye", "eye_left_eye", "mouth_mouth", "eye_mouth_dist", "qd")
 
 def fixed_queries(resolution:int)->tuple:
-    "(queries [2, 2]: left eye and mouth at the centroids of the mean part masks, masks [n_parts, R, R]: the mean masks)."
+    """(queries [2, 2]: left eye and mouth at the centroids of the mean part masks,
+    masks [n_parts, R, R]: the mean masks)."""
     masks = mean_part_masks(resolution)
     return part_queries(masks[None])[0], masks
 
@@ -209,7 +219,8 @@ def _fixed_layer_measures(attn, queries, masks, R)->dict:
         mp = mp.float().cpu()                                                     # [B, 2, s_k, s_k]
         mass, uniform = part_shares(mp, masks.expand(len(mp), -1, -1, -1))        # [B, 2, P], [B, P]
         share = mass / uniform[:, None]                                           # [B, 2, P]
-        out[side] = dict(eye_right_eye=share[:, 0, ids[0]], eye_left_eye=share[:, 0, ids[1]], mouth_mouth=share[:, 1, ids[2]],
+        out[side] = dict(eye_right_eye=share[:, 0, ids[0]], eye_left_eye=share[:, 0, ids[1]],
+                         mouth_mouth=share[:, 1, ids[2]],
                          eye_mouth_dist=_cosine_distance(mp[:, 0], mp[:, 1]), qd=query_dependence(beta.float().cpu()))
     return out
 
@@ -219,10 +230,12 @@ def attention_samples(G:nn.Module=None, # a Generator of faces; None with `image
                       n:int=256, # generated faces
                       seed:int=123, # seeds the latents, as sagan_nb.metrics.generate does
                       D:nn.Module=None, # also measure D's layers on the same images
-                      images:torch.Tensor=None, # [B, 3, R, R] images for D to read instead of G's samples (real faces, say)
+                      # [B, 3, R, R] images for D to read instead of G's samples (real faces, say)
+                      images:torch.Tensor=None,
                       batch_size:int=64,
                      )->dict: # {'G16': {measure: [n]}, 'D16': ...}
-    "Per-image attention measures of every layer, queries and regions fixed at the mean part masks, every image counted."
+    """Per-image attention measures of every layer, queries and regions fixed at the mean part masks,
+    every image counted."""
     if images is None and G is None: raise ValueError("give a Generator, or images and a Discriminator")
     if images is not None and D is None: raise ValueError("images= is read by a Discriminator: pass D")
     nets = [m for m in (G, D) if m is not None]
@@ -258,7 +271,8 @@ def untrained_like(G:nn.Module, # a trained Generator
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         fresh = type(G)(G.resolution, G.ch, z_dim=G.z_dim, n_classes=G.n_classes, attn_res=G.attn_res,
-                        attn_variant=blocks[0].variant if blocks else "paper", attn_scores=blocks[0].scores if blocks else "dot")
+                        attn_variant=blocks[0].variant if blocks else "paper",
+                        attn_scores=blocks[0].scores if blocks else "dot")
     with torch.no_grad():
         for side, block in G.attn.items(): fresh.attn[side].gamma.copy_(block.gamma)
     return fresh.to(next(G.parameters()).device).eval()
@@ -282,9 +296,11 @@ def attention_report(G:nn.Module, # a trained Generator of faces
     "{'G16': {measure: [mean, low, high]}, 'G16_untrained': {...}, 'D16_real': {...}}: every image counted."
     out = {}
     for tag, net in (("", G), ("_untrained", untrained_like(G, control_seed))):
-        for layer, d in attention_samples(net, n, seed).items(): out[layer + tag] = {k: mean_interval(v) for k, v in d.items()}
+        for layer, d in attention_samples(net, n, seed).items():
+            out[layer + tag] = {k: mean_interval(v) for k, v in d.items()}
     if D is not None and real is not None:
-        for layer, d in attention_samples(images=real, D=D).items(): out[layer + "_real"] = {k: mean_interval(v) for k, v in d.items()}
+        for layer, d in attention_samples(images=real, D=D).items():
+            out[layer + "_real"] = {k: mean_interval(v) for k, v in d.items()}
     return out
 
 # %% ../nbs/07a_attention_maps.ipynb #2fc69643
@@ -298,14 +314,18 @@ def default_queries(dataset:str, # data set name; "faces" uses the synthetic fac
     mean = mean_part_masks(resolution, n=64)                                     # [n_parts, R, R]
     out = {}
     for p in parts:
-        if p not in PARTS or p == "face": raise ValueError(f"no query for part {p!r}: use one of {[q for q in PARTS if q != 'face']}")
-        if p in ("hair", "background"):                                           # a large region: its centroid can fall outside it
-            r, c = divmod(int(mean[PARTS.index(p)].flatten().argmax()), resolution) if p == "hair" else (resolution // 8,) * 2
+        if p not in PARTS or p == "face":
+            raise ValueError(f"no query for part {p!r}: use one of {[q for q in PARTS if q != 'face']}")
+        # a large region: its centroid can fall outside it
+        if p in ("hair", "background"):
+            r, c = (divmod(int(mean[PARTS.index(p)].flatten().argmax()), resolution) if p == "hair"
+                    else (resolution // 8,) * 2)
             out[p.replace("_", " ")] = (float(r), float(c))
         else: out[p.replace("_", " ")] = tuple(part_queries(mean[None], parts=(p,))[0, 0].tolist())
     return out
 
-CAPTION = "cyan dot: the query pixel · bright: where it looks (β on each key cell) · peak: the map's maximum over a uniform map's"
+CAPTION = ("cyan dot: the query pixel · bright: where it looks (β on each key cell) · "
+           "peak: the map's maximum over a uniform map's")
 
 # %% ../nbs/07a_attention_maps.ipynb #82fa785d
 @torch.no_grad()
@@ -317,7 +337,8 @@ def attention_figure(G:nn.Module=None, # a Generator (with z), or None with D an
                      D:nn.Module=None, # draw D's attention instead, as it reads `images`
                      images:torch.Tensor=None, # [B, 3, R, R] in [-1, 1] for D (real faces, say); B > 1: averaged
                     ):
-    "A matplotlib figure: a row per query, the image with the query dot, then each attention layer's map with its own colour bar."
+    """A matplotlib figure: a row per query, the image with the query dot,
+    then each attention layer's map with its own colour bar."""
     import matplotlib.pyplot as plt
     if (G is None) == (D is None): raise ValueError("give a Generator G with z, or a Discriminator D with images")
     net = G if G is not None else D
@@ -334,14 +355,16 @@ def attention_figure(G:nn.Module=None, # a Generator (with z), or None with D an
     maps = [(s, mp.float().mean(0)) for s, mp in maps]                                          # [(s, [Q, s_k, s_k])]
     layer_gammas = [gammas(net)[s] for s, _ in attn]
     rgb = ((img.float().mean(0).clamp(-1, 1) + 1) / 2).permute(1, 2, 0).cpu()
-    fig, axs = plt.subplots(len(queries), len(maps) + 1, figsize=(2.9 * (len(maps) + 1), 2.7 * len(queries) + 0.5), squeeze=False)
+    fig, axs = plt.subplots(len(queries), len(maps) + 1, figsize=(2.9 * (len(maps) + 1), 2.7 * len(queries) + 0.5),
+                            squeeze=False)
     for k, (name, q) in enumerate(queries.items()):
         for a in axs[k]: a.imshow(rgb); a.plot(q[1], q[0], "o", mfc="cyan", mec="white"); a.axis("off")
         axs[k, 0].set_title(f"{name} query")
         for a, (s, mp), gamma in zip(axs[k, 1:], maps, layer_gammas):
             im = a.imshow(upsample_maps(mp[k], R).cpu(), cmap="magma", alpha=0.7)
             a.set_title(f"β at {s}×{s}, γ={gamma:.2f}, peak {mp[k].max().item() * mp[k].numel():.1f}×", fontsize=9)
-            fig.colorbar(im, ax=a, fraction=0.046, pad=0.04)                   # its own bar: a flat map shows a narrow range
+            # its own bar: a flat map shows a narrow range
+            fig.colorbar(im, ax=a, fraction=0.046, pad=0.04)
     fig.suptitle(title or "Where each query looks", fontsize=11)
     fig.text(0.5, 0.01, CAPTION, ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.04, 1, 1))

@@ -30,7 +30,8 @@ def best_time(fn, repeats=3, warmup=1, device="cpu"):
 def peak_memory(fn, device="cpu"):
     "Peak bytes allocated by `fn()` above the starting level (CUDA: allocator stats; CPU: profiler memory events)."
     if torch.device(device).type == "cuda":
-        torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(device); start = torch.cuda.memory_allocated(device)
+        torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(device)
+        start = torch.cuda.memory_allocated(device)
         fn(); torch.cuda.synchronize()
         return torch.cuda.max_memory_allocated(device) - start
     with cpu_profile(profile_memory=True) as prof: fn()
@@ -48,9 +49,11 @@ def bench_attention(sides=(16, 32, 64), batch=4, channels=64, device="cpu", repe
         blk = SelfAttention(channels).to(device)
         with torch.no_grad(): blk.gamma.fill_(1.0)
         x = torch.randn(batch, channels, side, side, device=device, requires_grad=True)
-        paths = {"explicit": lambda: blk(x, return_attn=True)[0].sum().backward(), "sdpa": lambda: blk(x).sum().backward()}
+        paths = {"explicit": lambda: blk(x, return_attn=True)[0].sum().backward(),
+                 "sdpa": lambda: blk(x).sum().backward()}
         out[f"{side}x{side}"] = {name: {"ms": round(best_time(fn, repeats, device=device) * 1e3, 3),
-                                        "peak_mib": round(peak_memory(fn, device) / 2**20, 2)} for name, fn in paths.items()}
+                                        "peak_mib": round(peak_memory(fn, device) / 2**20, 2)}
+                                 for name, fn in paths.items()}
     return out
 
 # %% ../nbs/12_bench.ipynb #afa68aa3
@@ -62,19 +65,22 @@ def matmul_flops(device="cpu", n=2048, repeats=5):
 
 def bench_training(preset, steps=5, device="cpu", batch_size=None, out="/tmp/sagan_nb_bench", compile=False, **kw):
     "img/s, s/step and achieved FLOP/s of full training steps for a preset, fed synthetic faces at its resolution."
-    tr = Trainer(preset=preset, dataset="faces", conditional=False, steps=10**9, device=device, out=f"{out}/{preset}{'_compiled' if compile else ''}",
+    tr = Trainer(preset=preset, dataset="faces", conditional=False, steps=10**9, device=device,
+                 out=f"{out}/{preset}{'_compiled' if compile else ''}",
                  ckpt_every=0, sample_every=0, log_every=0, progress=False, ema=True, compile=compile,
                  **({"batch_size": batch_size} if batch_size else {}), **kw)
     t0 = time.perf_counter()
     for _ in range(2): tr.train_step()                                # warm-up: the compiled graphs are built here
     _sync(tr.device); warm = time.perf_counter() - t0
     flops = None
-    if not compile:                                                   # the FLOP count needs eager ops; a compiled step does the same math
+    # the FLOP count needs eager ops; a compiled step does the same math
+    if not compile:
         with FlopCounterMode(display=False) as fc: tr.train_step()
         flops = fc.get_total_flops()
     sec = best_time(tr.train_step, repeats=steps, warmup=0, device=tr.device)
     bs = tr.cfg.batch_size * tr.cfg.n_dis
-    r = {"batch_size": tr.cfg.batch_size, "s_per_step": round(sec, 4), "img_per_s": round(bs / sec, 1), "warmup_s": round(warm, 1)}
+    r = {"batch_size": tr.cfg.batch_size, "s_per_step": round(sec, 4), "img_per_s": round(bs / sec, 1),
+         "warmup_s": round(warm, 1)}
     if flops: r.update(gflop_per_step=round(flops / 1e9, 2), achieved_gflop_s=round(flops / sec / 1e9, 1))
     return r
 
@@ -86,10 +92,12 @@ def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False,
     "Every figure of the benchmark, as one dict."
     device = ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
     mm = matmul_flops(device, n=1024 if quick else 2048)
-    res = {"device": torch.cuda.get_device_name(device) if device.startswith("cuda") else f"cpu ({platform.processor() or platform.machine()})",
+    res = {"device": torch.cuda.get_device_name(device) if device.startswith("cuda")
+                     else f"cpu ({platform.processor() or platform.machine()})",
            "torch": torch.__version__, "threads": torch.get_num_threads(), "matmul_gflop_s": round(mm / 1e9, 1),
            "train": {}, "train_img_per_s": {},
-           "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}   # other work on the machine
+           # other work on the machine
+           "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
     for p in presets:
         r = bench_training(p, steps=2 if quick else 5, device=device, batch_size=8 if quick else None)
         r["fraction_of_matmul"] = round(r["achieved_gflop_s"] * 1e9 / mm, 3)
@@ -101,21 +109,29 @@ def run(presets=("faces32", "faces64", "celeba64"), device="auto", quick=False,
         if p in res["train"]: res["compile_speedup"][p] = round(res["train"][p]["s_per_step"] / r["s_per_step"], 2)
     if layout_presets: res["layouts"] = {}
     for p in layout_presets:
-        t = {cl: bench_training(p, steps=2 if quick else 5, device=device, batch_size=8 if quick else None, channels_last=cl)["s_per_step"]
+        t = {cl: bench_training(p, steps=2 if quick else 5, device=device, batch_size=8 if quick else None,
+                                channels_last=cl)["s_per_step"]
              for cl in (False, True)}
-        res["layouts"][p] = {"contiguous_s": t[False], "channels_last_s": t[True], "speedup": round(t[False] / t[True], 2)}
-    res["attention"] = bench_attention(sides=(16, 32) if quick else (16, 32, 64), device=device, repeats=2 if quick else 3)
+        res["layouts"][p] = {"contiguous_s": t[False], "channels_last_s": t[True],
+                             "speedup": round(t[False] / t[True], 2)}
+    res["attention"] = bench_attention(sides=(16, 32) if quick else (16, 32, 64), device=device,
+                                       repeats=2 if quick else 3)
     return res
 
 # %% ../nbs/12_bench.ipynb #df4d190d
 def main(argv=None):
     "Entry point of `python -m sagan_nb.bench`."
-    ap = argparse.ArgumentParser(prog="python -m sagan_nb.bench", description="Measure sagan-nb's speed and memory; prints one JSON object.")
-    ap.add_argument("--device", default="auto"); ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    ap = argparse.ArgumentParser(prog="python -m sagan_nb.bench",
+                                 description="Measure sagan-nb's speed and memory; prints one JSON object.")
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     ap.add_argument("--presets", default="faces32,faces64,celeba64", help="comma-separated presets for train_img_per_s")
-    ap.add_argument("--compile", default="", metavar="PRESETS", help="comma-separated presets to time again under torch.compile (e.g. faces32,faces64)")
-    ap.add_argument("--layouts", default="", metavar="PRESETS", help="comma-separated presets to time contiguous against channels-last")
-    ap.add_argument("--out", default="", metavar="JSON", help="also write the figures to this file (12_bench renders results/bench.json)")
+    ap.add_argument("--compile", default="", metavar="PRESETS",
+                    help="comma-separated presets to time again under torch.compile (e.g. faces32,faces64)")
+    ap.add_argument("--layouts", default="", metavar="PRESETS",
+                    help="comma-separated presets to time contiguous against channels-last")
+    ap.add_argument("--out", default="", metavar="JSON",
+                    help="also write the figures to this file (12_bench renders results/bench.json)")
     a = ap.parse_args(argv)
     split = lambda v: tuple(p for p in v.split(",") if p)
     presets, comp, layouts = split(a.presets), split(a.compile), split(a.layouts)
@@ -132,24 +148,34 @@ def main(argv=None):
 if __name__ == "__main__" and "__file__" in globals(): main()
 
 # %% ../nbs/12_bench.ipynb #28fa661d
-def _md(head, rows): return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
+def _md(head, rows):
+    return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+                     + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
 
 def bench_tables(res:dict # the dict that `run` returns (or `python -m sagan_nb.bench --out` writes)
                 )->str:
-    "Markdown tables of a benchmark's figures: training steps, layouts and compilation when measured, and the attention block."
+    """Markdown tables of a benchmark's figures: training steps, layouts and compilation when measured,
+    and the attention block."""
     load = f", load average {res['load_average_1min']} at the start" if res.get("load_average_1min") is not None else ""
-    conds = f"{res['device']}, torch {res['torch']}, {res['threads']} threads{load}; `torch.mm` reaches {res['matmul_gflop_s']} GFLOP/s"
+    conds = (f"{res['device']}, torch {res['torch']}, {res['threads']} threads{load}; "
+             f"`torch.mm` reaches {res['matmul_gflop_s']} GFLOP/s")
     out = [conds + (f" (`{res['command']}`)" if res.get("command") else "") + ".",
            _md(["preset", "batch", "s/step", "img/s", "GFLOP/step", "achieved GFLOP/s", "of torch.mm's"],
-               [(p, r["batch_size"], r["s_per_step"], r["img_per_s"], r.get("gflop_per_step", "–"), r.get("achieved_gflop_s", "–"),
-                 f"{r['fraction_of_matmul']:.0%}") for p, r in res["train"].items()])]
+               [(p, r["batch_size"], r["s_per_step"], r["img_per_s"], r.get("gflop_per_step", "–"),
+                 r.get("achieved_gflop_s", "–"), f"{r['fraction_of_matmul']:.0%}")
+                for p, r in res["train"].items()])]
     if res.get("layouts"):
         out.append(_md(["preset", "contiguous s/step", "channels-last s/step", "channels-last speed-up"],
-                       [(p, r["contiguous_s"], r["channels_last_s"], f"{r['speedup']}×") for p, r in res["layouts"].items()]))
+                       [(p, r["contiguous_s"], r["channels_last_s"], f"{r['speedup']}×")
+                        for p, r in res["layouts"].items()]))
     if res.get("train_compiled"):
-        out.append(_md(["preset", "eager s/step", "compiled s/step", "compile speed-up", "first steps incl. compilation, s"],
-                       [(p, res["train"].get(p, {}).get("s_per_step", "–"), r["s_per_step"], f"{res['compile_speedup'].get(p, '–')}×", r["warmup_s"])
+        out.append(_md(["preset", "eager s/step", "compiled s/step", "compile speed-up",
+                        "first steps incl. compilation, s"],
+                       [(p, res["train"].get(p, {}).get("s_per_step", "–"), r["s_per_step"],
+                         f"{res['compile_speedup'].get(p, '–')}×", r["warmup_s"])
                         for p, r in res["train_compiled"].items()]))
-    out.append(_md(["attention block, fwd + bwd", "explicit β: ms", "explicit β: peak MiB", "SDPA: ms", "SDPA: peak MiB"],
-                   [(side, r["explicit"]["ms"], r["explicit"]["peak_mib"], r["sdpa"]["ms"], r["sdpa"]["peak_mib"]) for side, r in res["attention"].items()]))
+    out.append(_md(["attention block, fwd + bwd", "explicit β: ms", "explicit β: peak MiB", "SDPA: ms",
+                    "SDPA: peak MiB"],
+                   [(side, r["explicit"]["ms"], r["explicit"]["peak_mib"], r["sdpa"]["ms"], r["sdpa"]["peak_mib"])
+                    for side, r in res["attention"].items()]))
     return "\n\n".join(out)

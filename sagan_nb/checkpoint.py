@@ -27,11 +27,13 @@ class DiskFullError(RunWriteError):
 
 def _write_error(e:OSError, path) -> RunWriteError:
     "`e` as a one-line error that names `path`: 'no space left on device' for ENOSPC and EDQUOT."
-    if e.errno in (errno.ENOSPC, errno.EDQUOT): return DiskFullError(e.errno, f"no space left on device while writing {path}")
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(e.errno, f"no space left on device while writing {path}")
     return RunWriteError(e.errno, f"cannot write {path}: {e.strerror or e}")
 
 def atomic_write(path, data:bytes):
-    "Write `data` to `path` through a temporary file, fsync and `os.replace`: readers see the old file or the new one, never half."
+    """Write `data` to `path` through a temporary file, fsync and `os.replace`:
+    readers see the old file or the new one, never half."""
     path = Path(path); tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,11 +58,13 @@ def load_checkpoint(path, map_location="cpu") -> dict:
         lines = [l.strip() for l in str(e).splitlines() if "GLOBAL" in l]     # torch names the blocked callable
         if lines: raise ValueError(f"refusing to load {path}: it holds pickled code, not only tensors and plain data "
                                    f"({lines[0]})") from None
-        raise ValueError(f"{path} is corrupt or not a checkpoint (it does not unpickle as tensors and plain data)") from None
+        raise ValueError(f"{path} is corrupt or not a checkpoint "
+                         f"(it does not unpickle as tensors and plain data)") from None
     except Exception as e:                                   # zip reader, EOF, bad opcode, ...: torch raises many kinds
         why = (str(e).splitlines() or [""])[0].split(". ")[0] or type(e).__name__
         raise ValueError(f"{path} is corrupt or not a checkpoint ({why})") from None
-    if not isinstance(ck, dict): raise ValueError(f"{path} is not a checkpoint: it holds a {type(ck).__name__}, not a dict")
+    if not isinstance(ck, dict):
+        raise ValueError(f"{path} is not a checkpoint: it holds a {type(ck).__name__}, not a dict")
     return ck
 
 # %% ../nbs/07b_checkpoints.ipynb #390d0ae2
@@ -80,17 +84,20 @@ def model_shapes(preset:str, n_classes:int=0, **model_args) -> tuple:
     "Parameter and buffer shapes of the preset's (G, D) with `model_args`, without allocating them (fake tensors)."
     from torch._subclasses.fake_tensor import FakeTensorMode
     with FakeTensorMode(): G, D = make_models(preset, n_classes=n_classes, **model_args)
-    return ({k: tuple(v.shape) for k, v in G.state_dict().items()}, {k: tuple(v.shape) for k, v in D.state_dict().items()})
+    return ({k: tuple(v.shape) for k, v in G.state_dict().items()},
+            {k: tuple(v.shape) for k, v in D.state_dict().items()})
 
 def check_checkpoint_models(ck:dict, path, config:dict=None):
-    "Raise a `ValueError` naming `path` unless the G, G_ema and D state dicts in `ck` have the shapes its config describes."
+    """Raise a `ValueError` naming `path` unless the G, G_ema and D state dicts in `ck`
+    have the shapes its config describes."""
     c = config or ck["config"]
     want_G, want_D = model_shapes(c["preset"], int(ck.get("n_classes", 0)), resolution=c["resolution"], ch=c["ch"],
                                   attn_res=tuple(c["attn_res"]), attn_variant=c.get("attn_variant", "paper"),
                                   attn_scores=c.get("attn_scores", "dot"))
     for name, want in (("G", want_G), ("G_ema", want_G), ("D", want_D)):
         if name not in ck: continue
-        if not isinstance(ck[name], dict): raise ValueError(f"{path} is corrupt: its {name} is a {type(ck[name]).__name__}, not a state dict")
+        if not isinstance(ck[name], dict):
+            raise ValueError(f"{path} is corrupt: its {name} is a {type(ck[name]).__name__}, not a state dict")
         got = {k: tuple(v.shape) for k, v in ck[name].items() if torch.is_tensor(v)}
         bad = sorted(set(want) ^ set(got)) or [k for k in want if want[k] != got[k]]
         if bad:
@@ -145,7 +152,8 @@ def load_models(source, # a checkpoint path, or the dict it holds
     G.load_state_dict(ck[which])
     if "D" in ck: D.load_state_dict(ck["D"])
     else: D = None
-    info = dict(weights=which, step=ck.get("step"), preset=cfg["preset"], dataset=cfg.get("dataset"), n_classes=n_classes)
+    info = dict(weights=which, step=ck.get("step"), preset=cfg["preset"], dataset=cfg.get("dataset"),
+                n_classes=n_classes)
     return G.eval(), (D.eval() if D is not None else None), info
 
 
@@ -189,8 +197,10 @@ def lock(self:RunFolder):
     try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         f.seek(0); holder = f.read().strip() or "another process"; f.close()
-        raise RunBusyError(f"{self.path} is in use by {holder}: wait for it to finish, or choose another --out") from None
-    f.seek(0); f.truncate(); f.write(f"process {os.getpid()} ({shlex.join([Path(sys.argv[0]).name] + sys.argv[1:])})\n"); f.flush()
+        raise RunBusyError(f"{self.path} is in use by {holder}: "
+                           f"wait for it to finish, or choose another --out") from None
+    f.seek(0); f.truncate()
+    f.write(f"process {os.getpid()} ({shlex.join([Path(sys.argv[0]).name] + sys.argv[1:])})\n"); f.flush()
     self._lock = f
 
 def check_not_busy(path):
@@ -219,7 +229,8 @@ def release(self:RunFolder):
 
 @patch
 def discard(self:RunFolder):
-    "Release, and remove the folder again if this object created it and nothing was written into it (a run that failed to start)."
+    """Release, and remove the folder again if this object created it and nothing was written into it
+    (a run that failed to start)."""
     self.release()
     if not self.created: return
     try:
@@ -237,7 +248,8 @@ def append_log(self:RunFolder, record:dict):
 
 @patch
 def read_log(self:RunFolder) -> list:
-    "The log's records; a line that does not parse (torn by a crash mid-write) is dropped with a warning naming the file."
+    """The log's records; a line that does not parse (torn by a crash mid-write) is dropped
+    with a warning naming the file."""
     if not self.log_path.exists(): return []
     if not self.log_path.is_file(): raise ValueError(f"{self.log_path} is not a file: move it away to continue the run")
     records = []
@@ -246,7 +258,8 @@ def read_log(self:RunFolder) -> list:
         try: r = json.loads(line)
         except json.JSONDecodeError: r = None
         if isinstance(r, dict) and isinstance(r.get("step"), int): records.append(r)
-        else: _warn(f"dropped line {i + 1} of {self.log_path}: it is torn or not a log record (the run stopped while writing it?)")
+        else: _warn(f"dropped line {i + 1} of {self.log_path}: it is torn or not a log record "
+                    f"(the run stopped while writing it?)")
     return records
 
 @patch

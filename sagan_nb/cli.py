@@ -22,21 +22,28 @@ def _attn_arg(s:str) -> tuple:
     s = s.strip().lower().replace(" ", "")
     if s in ("", "none", "()"): return ()
     try: return tuple(int(v) for v in s.split(","))
-    except ValueError: raise argparse.ArgumentTypeError(f"expected feature-map sizes such as 16 or 16,32, or 'none'; got {s!r}") from None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected feature-map sizes such as 16 or 16,32, or 'none'; "
+                                         f"got {s!r}") from None
 
 def _parser():
-    ap = _Parser(prog="sagan-train", description="Train a Self-Attention GAN (SAGAN).", argument_default=argparse.SUPPRESS,
+    ap = _Parser(prog="sagan-train", description="Train a Self-Attention GAN (SAGAN).",
+                 argument_default=argparse.SUPPRESS,
                  epilog="--resume takes every setting from the checkpoint; flags that change the model, the data "
                         "or the optimisation are then refused, those for length, cadence and hardware applied. "
                         "Exit codes: 2 bad input (including an --out that cannot be created or written), "
                         "3 non-finite training, 4 a full disk, or a run file that cannot be written once training "
                         "has started, 130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
-    helps = {"preset": f"one of {', '.join(sorted(PRESETS))}", "attn_res": "feature-map sizes with attention, e.g. 32 or 16,32; 'none' for no attention"}
+    helps = {"preset": f"one of {', '.join(sorted(PRESETS))}",
+             "attn_res": "feature-map sizes with attention, e.g. 32 or 16,32; 'none' for no attention"}
     for f in fields(TrainConfig):
-        flag, h = _flag(f.name), (helps.get(f.name, "") + f" (default: {f.default if f.default is not None else 'from the preset'})").strip()
+        flag, h = _flag(f.name), (helps.get(f.name, "")
+                                  + f" (default: {f.default if f.default is not None else 'from the preset'})").strip()
         if f.type is bool or f.type == "bool": ap.add_argument(flag, action=argparse.BooleanOptionalAction, help=h)
         elif f.name == "attn_res": ap.add_argument(flag, type=_attn_arg, help=h)
-        else: ap.add_argument(flag, type={"int": int, "float": float}.get(getattr(f.type, "__name__", str(f.type)), str), help=h)
+        else:
+            ap.add_argument(flag, type={"int": int, "float": float}.get(getattr(f.type, "__name__", str(f.type)), str),
+                            help=h)
     return ap
 
 # %% ../nbs/08a_cli.ipynb #eae0e7be
@@ -64,7 +71,8 @@ def _train(tr:Trainer) -> dict:
     except FloatingPointError as e: _fail(e, 3)
     except RunWriteError as e: _fail(e, 4)
     except KeyboardInterrupt:                                      # a second Ctrl-C: stop at once
-        last = f"the last checkpoint is {tr.ckpt_path} (step {tr.saved_step})" if tr.saved_step is not None else "no checkpoint was written"
+        last = (f"the last checkpoint is {tr.ckpt_path} (step {tr.saved_step})" if tr.saved_step is not None
+                else "no checkpoint was written")
         _fail(f"interrupted at step {tr.step}; {last}. Resume with: {tr.resume_command()}" if tr.saved_step is not None
               else f"interrupted at step {tr.step}; {last}", 130)
     except (RuntimeError, MemoryError) as e:
@@ -91,16 +99,20 @@ def main(argv=None):
         print(f"sagan-train: preset {c.preset}, {c.dataset} at {c.resolution}px, attention at {c.attn_res or 'none'}, "
               f"batch {c.batch_size} x {tr.world} process(es), {c.steps} steps on {tr.device}"
               f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
-        for k, (old, new) in tr.resume_changes.items(): print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
+        for k, (old, new) in tr.resume_changes.items():
+            print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
         if c.lr_decay == "linear" and "steps" in tr.resume_changes and tr.step < c.steps:
             _warn(_decay_jump(tr.step, *tr.resume_changes["steps"]))
     if tr.step >= c.steps:
         tr.run.release()
-        if tr.is_main: print(f"nothing to do: {tr.out} is already at step {tr.step} of --steps {c.steps}; pass a larger --steps to train further")
+        if tr.is_main:
+            print(f"nothing to do: {tr.out} is already at step {tr.step} of --steps {c.steps}; "
+                  f"pass a larger --steps to train further")
         return
     rec = _train(tr)
     if tr.is_main:
-        print(f"done: step {tr.step} in {time.perf_counter() - t0:.0f} s; last losses D {rec.get('loss_d')}, G {rec.get('loss_g')}; "
+        print(f"done: step {tr.step} in {time.perf_counter() - t0:.0f} s; "
+              f"last losses D {rec.get('loss_d')}, G {rec.get('loss_g')}; "
               f"samples and attention maps in {tr.out/'samples'}, checkpoint {tr.ckpt_path}", flush=True)
     if tr.world > 1: dist.destroy_process_group()
 

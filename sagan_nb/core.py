@@ -7,8 +7,11 @@ __all__ = ['patch']
 
 # %% ../nbs/00_core.ipynb #bfcd1008
 def patch(f):
-    "Attach `f` to the class its first parameter is annotated with, as fastcore's `@patch` does (the library itself needs only torch)."
-    if not f.__annotations__: raise TypeError(f"@patch needs {f.__name__}'s first parameter annotated with its class, as in `def {f.__name__}(self:MyClass)`")
+    """Attach `f` to the class its first parameter is annotated with, as fastcore's `@patch` does
+    (the library itself needs only torch)."""
+    if not f.__annotations__:
+        raise TypeError(f"@patch needs {f.__name__}'s first parameter annotated with its class, "
+                        f"as in `def {f.__name__}(self:MyClass)`")
     cls = next(iter(f.__annotations__.values()))
     f.__qualname__ = f"{cls.__name__}.{f.__name__}"
     setattr(cls, f.__name__, f)

@@ -36,7 +36,8 @@ def g_hinge_loss(fake_logits:torch.Tensor, # D(G(z)) on generated samples, shape
 def d_bce_loss(real_logits:torch.Tensor, # D(x) on real samples, shape (B,) or (B, 1)
                fake_logits:torch.Tensor, # D(G(z)) on generated samples, shape (B',) or (B', 1)
               )->torch.Tensor: # scalar
-    "The original GAN's discriminator loss (binary cross-entropy on logits): mean(softplus(-D(x))) + mean(softplus(D(G(z))))."
+    """The original GAN's discriminator loss (binary cross-entropy on logits):
+    mean(softplus(-D(x))) + mean(softplus(D(G(z))))."""
     real, fake = _as_logits(real_logits, "real_logits"), _as_logits(fake_logits, "fake_logits")
     return F.softplus(-real).mean() + F.softplus(fake).mean()
 

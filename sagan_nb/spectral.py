@@ -11,7 +11,8 @@ from torch.nn.utils import parametrize
 
 # %% ../nbs/02_spectral_norm.ipynb #c8c1b427
 def _as_matrix(weight, dim=0):
-    "The matrix whose spectral norm SN takes: `weight` with axis `dim` first and the rest flattened, [shape[dim], rest]."
+    """The matrix whose spectral norm SN takes: `weight` with axis `dim` first and the rest flattened,
+    [shape[dim], rest]."""
     if weight.ndim == 1: return weight[None]                        # [1, n]: σ is the vector's norm
     if dim: weight = weight.movedim(dim, 0)
     return weight.flatten(1)                                        # e.g. conv [out, in, k, k] -> [out, in·k·k]
@@ -23,7 +24,8 @@ def _from_matrix(mat, shape, dim=0):
     return mat.reshape(moved).movedim(0, dim)
 
 class _WeightOverSigma(torch.autograd.Function):
-    "W/σ with u, v constants and σ = uᵀWv given; the backward is Miyato et al.'s eq. 12, (δ − λuvᵀ)/σ with λ = ⟨δ, W/σ⟩."
+    """W/σ with u, v constants and σ = uᵀWv given; the backward is Miyato et al.'s eq. 12,
+    (δ − λuvᵀ)/σ with λ = ⟨δ, W/σ⟩."""
     @staticmethod
     def forward(ctx, weight, u, v, sigma, dim):
         w_sn = weight / sigma
@@ -32,7 +34,8 @@ class _WeightOverSigma(torch.autograd.Function):
         return w_sn
 
     @staticmethod
-    @torch.autograd.function.once_differentiable                     # eq. 12 is first order: differentiating it again raises
+    # eq. 12 is first order: differentiating it again raises
+    @torch.autograd.function.once_differentiable
     def backward(ctx, grad):
         w_sn, u, v, sigma = ctx.saved_tensors
         lam = torch.vdot(grad.reshape(-1), w_sn.reshape(-1))         # λ = ⟨δ, W_SN⟩
@@ -47,7 +50,8 @@ def power_iterate(W:torch.Tensor, # [m, n] the matrix whose σ is wanted (`_as_m
                   n_iter:int=1, # iterations to run, at least 1
                   eps:float=1e-12, # floor on the norms
                  )->tuple: # (u [m], v [n], [σ after each iteration])
-    "`n_iter` power iterations u ← Wv/‖Wv‖, v ← Wᵀu/‖Wᵀu‖ from `v`, with σ = ‖Wᵀu‖ = uᵀWv after each one."
+    """`n_iter` power iterations u ← Wv/‖Wv‖, v ← Wᵀu/‖Wᵀu‖ from `v`,
+    with σ = ‖Wᵀu‖ = uᵀWv after each one."""
     if n_iter < 1: raise ValueError(f"n_iter must be >= 1, got {n_iter}")
     sigmas = []
     for _ in range(n_iter):
@@ -61,7 +65,8 @@ def power_iterate(W:torch.Tensor, # [m, n] the matrix whose σ is wanted (`_as_m
 _N_WARMUP = 15
 
 class SpectralNorm(nn.Module):
-    "Parametrization W ↦ W/σ(W), σ from a power iteration whose u and v persist as buffers and advance only in training mode."
+    """Parametrization W ↦ W/σ(W), σ from a power iteration whose u and v persist as buffers
+    and advance only in training mode."""
     def __init__(self,
                  weight:torch.Tensor, # the weight to normalise (conv, linear or embedding weight)
                  n_power_iterations:int=1, # power iterations per training-mode forward
@@ -79,7 +84,8 @@ class SpectralNorm(nn.Module):
             self._power_iteration(W, n_warmup)
 
     def _power_iteration(self, W, n):
-        "`n` iterations of `power_iterate` from the stored v; stores u, v in place and returns fresh (u, v, σ), or None if n = 0."
+        """`n` iterations of `power_iterate` from the stored v; stores u, v in place
+        and returns fresh (u, v, σ), or None if n = 0."""
         if n == 0: return None
         u, v, sigmas = power_iterate(W, self.v, n, self.eps)
         self.u.copy_(u); self.v.copy_(v)
@@ -90,7 +96,8 @@ class SpectralNorm(nn.Module):
             W = _as_matrix(weight, self.dim)
             if self.training: u, v, sigma = self._power_iteration(W, self.n_power_iterations)
             else:
-                u, v = self.u.clone(), self.v.clone()                # clones: a later training step updates the buffers in place
+                # clones: a later training step updates the buffers in place
+                u, v = self.u.clone(), self.v.clone()
                 sigma = torch.dot(u, W @ v)
         return _WeightOverSigma.apply(weight, u, v, sigma, self.dim)
 
@@ -104,7 +111,8 @@ _TRANSPOSED_CONVS = (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
 def is_spectral_normed(module:nn.Module, # any module
                        name:str="weight", # the parametrized tensor to look for
                       )->bool:
-    "Whether `module.<name>` carries a spectral-norm parametrization (this module's, or PyTorch's `parametrizations.spectral_norm`)."
+    """Whether `module.<name>` carries a spectral-norm parametrization
+    (this module's, or PyTorch's `parametrizations.spectral_norm`)."""
     if not parametrize.is_parametrized(module, name): return False
     torch_sn = getattr(torch.nn.utils.parametrizations, "_SpectralNorm", ())
     return any(isinstance(p, (SpectralNorm, torch_sn)) for p in module.parametrizations[name])
@@ -114,7 +122,8 @@ def spectral_norm(module:nn.Module, # a layer with a weight: Conv*, ConvTranspos
                   name:str="weight", # the tensor of `module` to normalise
                   eps:float=1e-12, # floor on the norms in the power iteration
                  )->nn.Module:
-    "Spectrally normalise `module.<name>` in place with a `torch.nn.utils.parametrize` parametrization; returns `module`."
+    """Spectrally normalise `module.<name>` in place with a `torch.nn.utils.parametrize` parametrization;
+    returns `module`."""
     weight = getattr(module, name, None)
     if not isinstance(weight, torch.Tensor):
         raise ValueError(f"{type(module).__name__} has no tensor named {name!r} to normalise; "
@@ -122,7 +131,8 @@ def spectral_norm(module:nn.Module, # a layer with a weight: Conv*, ConvTranspos
     if isinstance(n_power_iterations, bool) or not isinstance(n_power_iterations, int) or n_power_iterations < 1:
         raise ValueError(f"n_power_iterations must be an int >= 1 (SAGAN uses 1), got {n_power_iterations!r}")
     if weight.ndim == 0: raise ValueError(f"{name!r} is a scalar; spectral norm needs a vector or a matrix")
-    if is_spectral_normed(module, name): raise ValueError(f"{type(module).__name__}.{name} is already spectrally normalised")
+    if is_spectral_normed(module, name):
+        raise ValueError(f"{type(module).__name__}.{name} is already spectrally normalised")
     dim = 1 if isinstance(module, _TRANSPOSED_CONVS) else 0
     parametrize.register_parametrization(module, name, SpectralNorm(weight, n_power_iterations, eps, dim))
     module.parametrizations[name].train(module.training)
@@ -132,5 +142,6 @@ _SN_LAYERS = (nn.Conv1d, nn.Conv2d, nn.Conv3d, *_TRANSPOSED_CONVS, nn.Linear, nn
 
 def count_unnormalised(model:nn.Module, # a model, e.g. a Generator or Discriminator
                       )->list:
-    "Names (as in `model.named_modules()`) of the Conv, ConvTranspose, Linear and Embedding layers whose weight is not spectrally normalised."
+    """Names (as in `model.named_modules()`) of the Conv, ConvTranspose, Linear and Embedding layers
+    whose weight is not spectrally normalised."""
     return [n for n, m in model.named_modules() if isinstance(m, _SN_LAYERS) and not is_spectral_normed(m)]
