@@ -6,7 +6,7 @@
 __all__ = ['main']
 
 # %% ../nbs/08a_cli.ipynb #e07249c5
-import sys, io, time, argparse, contextlib
+import sys, io, re, time, argparse, contextlib
 from dataclasses import fields
 import torch, torch.distributed as dist
 from .models import PRESETS
@@ -33,7 +33,8 @@ def _parser():
                         "or the optimisation are then refused, those for length, cadence and hardware applied. "
                         "Exit codes: 2 bad input (including an --out that cannot be created or written), "
                         "3 non-finite training, 4 a full disk, or a run file that cannot be written once training "
-                        "has started, 130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
+                        "has started, 5 another process of a torchrun run lost, "
+                        "130/143 stopped by Ctrl-C/SIGTERM (or SIGHUP) after a checkpoint.")
     helps = {"preset": f"one of {', '.join(sorted(PRESETS))}",
              "attn_res": "feature-map sizes with attention, e.g. 32 or 16,32; 'none' for no attention"}
     for f in fields(TrainConfig):
@@ -51,6 +52,13 @@ def _out_of_memory(e) -> bool:
     "CUDA's OutOfMemoryError, Python's MemoryError, or the CPU allocator's RuntimeError."
     return isinstance(e, (MemoryError, torch.OutOfMemoryError)) or "can't allocate memory" in str(e)
 
+# what gloo and NCCL say when another process of the run has gone
+_PEER_GONE = ("closed by peer", "reset by peer", "Broken pipe", "remote process exited", "communicator was aborted")
+
+def _peer_lost(e, tr) -> bool:
+    "Under torchrun: did a collective fail because another process of the run crashed or was killed?"
+    return tr.world > 1 and (isinstance(e, getattr(dist, "DistError", ())) or any(m in str(e) for m in _PEER_GONE))
+
 def _fail(e, code):
     print(f"sagan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(code)
 
@@ -66,7 +74,8 @@ def _start(given:dict) -> "Trainer":
         _fail(f"out of memory while building the run: lower --batch-size or --ch ({str(e).splitlines()[0][:120]})", 2)
 
 def _train(tr:Trainer) -> dict:
-    "`tr.fit()`; non-finite training exits 3, a file that cannot be written 4, a signal 128 + N, each with one line."
+    """`tr.fit()`; non-finite training exits 3, a file that cannot be written 4, a lost process of a torchrun 5,
+    a signal 128 + N, each with one line."""
     try: return tr.fit()
     except FloatingPointError as e: _fail(e, 3)
     except RunWriteError as e: _fail(e, 4)
@@ -76,6 +85,11 @@ def _train(tr:Trainer) -> dict:
         _fail(f"interrupted at step {tr.step}; {last}. Resume with: {tr.resume_command()}" if tr.saved_step is not None
               else f"interrupted at step {tr.step}; {last}", 130)
     except (RuntimeError, MemoryError) as e:
+        if _peer_lost(e, tr):
+            last = (f"the last checkpoint is {tr.ckpt_path} (step {tr.saved_step}); resume with: {tr.resume_command()}"
+                    if tr.saved_step is not None else "no checkpoint was written")
+            said = re.sub(r"^\[[^\]]*\]\s*", "", str(e).splitlines()[0]).split(". ")[0][:100]   # gloo: [file:line] text
+            _fail(f"another process of this run was lost at step {tr.step} ({said}); {last}", 5)
         if not _out_of_memory(e): raise
         _fail(f"out of memory at step {tr.step}: lower --batch-size or --ch ({str(e).splitlines()[0][:120]})", 2)
     except Preempted as e:
