@@ -28,22 +28,26 @@ def seed_from(*ints) -> int:
 
 # %% ../nbs/06_data.ipynb #35ba7e82
 _SKIN = np.array([[0.98, 0.84, 0.73], [0.80, 0.59, 0.45], [0.42, 0.27, 0.18]])  # light, medium, dark anchors
+# black, dark brown, brown, blond, red, grey
 _HAIR = np.array([[0.08, 0.07, 0.07], [0.26, 0.16, 0.09], [0.47, 0.31, 0.18], [0.86, 0.73, 0.46],
-                  [0.62, 0.26, 0.12], [0.68, 0.68, 0.68]])                          # black, dark brown, brown, blond, red, grey
+                  [0.62, 0.26, 0.12], [0.68, 0.68, 0.68]])
+# brown, dark brown, blue, green, grey, hazel
 _IRIS = np.array([[0.42, 0.26, 0.12], [0.24, 0.14, 0.07], [0.28, 0.50, 0.78], [0.28, 0.56, 0.33],
-                  [0.55, 0.60, 0.66], [0.56, 0.45, 0.18]])                          # brown, dark brown, blue, green, grey, hazel
+                  [0.55, 0.60, 0.66], [0.56, 0.45, 0.18]])
 
 def face_params(seed:int, # the data set's seed
                 index:int, # the face's index
                ) -> dict:
-    "The random choices of face `index`: pose, colours and part geometry, drawn from a generator seeded by (seed, index)."
+    """The random choices of face `index`: pose, colours and part geometry,
+    drawn from a generator seeded by (seed, index)."""
     r = np.random.default_rng(seed_from(seed, index))
     U = lambda lo, hi: float(r.uniform(lo, hi))
     jitter = lambda c, a: np.clip(c + r.uniform(-a, a, 3), 0, 1)
     t = U(0, 2)                                                       # skin tone: 0 light … 2 dark
     skin = _SKIN[int(t)] + (t - int(t)) * (_SKIN[min(int(t) + 1, 2)] - _SKIN[int(t)])
     hair = jitter(_HAIR[r.integers(len(_HAIR))], 0.06)
-    p = dict(cx=U(-0.06, 0.06), cy=U(-0.02, 0.08), theta=U(-0.15, 0.15), scale=U(0.88, 1.05),   # pose: shift, roll (rad), scale
+    # pose: shift, roll (rad), scale
+    p = dict(cx=U(-0.06, 0.06), cy=U(-0.02, 0.08), theta=U(-0.15, 0.15), scale=U(0.88, 1.05),
              bg0=r.uniform(0.1, 0.95, 3), bg1=r.uniform(0.1, 0.95, 3), bg_angle=U(0, 2*math.pi),
              skin=jitter(skin, 0.04), hair=hair, hair_len=U(-0.25, 0.75), hair_top=U(0.06, 0.14),
              fringe_y=U(-0.62, -0.44), fringe_curve=U(0.1, 0.6),
@@ -86,11 +90,13 @@ def _window(P, u0, u1, v0, v1, S):
 
 # %% ../nbs/06_data.ipynb #bd7533c6
 class _Canvas:
-    "A batch of faces being drawn: face coordinates u, v [B, S, S] of every pixel, images [B, 3, S, S] and masks [B, S, S]."
+    """A batch of faces being drawn: face coordinates u, v [B, S, S] of every pixel,
+    images [B, 3, S, S] and masks [B, S, S]."""
     def __init__(self, params, S):
         self.B, self.S = len(params), S
         self.Pf = _stack_params(params)                                          # [B] / [B, 3]
-        self.P = P = {k: (v[:, :, None, None] if v.dim() == 2 else v[:, None, None]) for k, v in self.Pf.items()}  # [B,3,1,1] / [B,1,1]
+        # [B,3,1,1] / [B,1,1]
+        self.P = P = {k: (v[:, :, None, None] if v.dim() == 2 else v[:, None, None]) for k, v in self.Pf.items()}
         g = (torch.arange(S, dtype=torch.float32) + 0.5)/S*2 - 1                # pixel centres in [-1, 1]
         self.y, self.x = g[None, :, None], g[None, None, :]                       # [1, S, 1], [1, 1, S]
         cos, sin = torch.cos(P["theta"]), torch.sin(P["theta"])
@@ -101,12 +107,14 @@ class _Canvas:
         self.mask = torch.zeros(self.B, S, S, dtype=torch.long)
 
     def window(self, u0, u1, v0, v1):
-        "The window (row and column slices) holding the face-coordinate box [u0,u1]×[v0,v1] ([B] tensors), and u, v inside it."
+        """The window (row and column slices) holding the face-coordinate box [u0,u1]×[v0,v1] ([B] tensors),
+        and u, v inside it."""
         win = _window(self.Pf, u0, u1, v0, v1, self.S)
         return win, self.u[:, win[0], win[1]], self.v[:, win[0], win[1]]
 
     def paint(self, alpha, colour, part=None, win=(slice(None), slice(None))):
-        "Paint `colour` ([B,3,1,1] or [B,3,h,w]) with coverage `alpha` [B,h,w] inside window `win`; label the mask where α ≥ ½."
+        """Paint `colour` ([B,3,1,1] or [B,3,h,w]) with coverage `alpha` [B,h,w] inside window `win`;
+        label the mask where α ≥ ½."""
         self.img[:, :, win[0], win[1]].lerp_(colour.expand(self.B, 3, *alpha.shape[1:]), alpha[:, None])
         if part is not None: self.mask[:, win[0], win[1]].masked_fill_(alpha >= 0.5, part)
 
@@ -116,7 +124,8 @@ def _paint_head(c:_Canvas):
     P, u, v, px = c.P, c.u, c.v, c.px
     t = ((c.x*torch.cos(P["bg_angle"]) + c.y*torch.sin(P["bg_angle"]) + 1)/2).clamp(0, 1)  # [B, S, S]
     c.img.copy_(P["bg0"] + (P["bg1"] - P["bg0"])*t[:, None])
-    c.paint(torch.minimum(_ellipse(u, v + P["hair_top"], 0.6, 0.7 + P["hair_top"], px), _below(v, P["hair_len"], px)), P["hair"], 5)
+    c.paint(torch.minimum(_ellipse(u, v + P["hair_top"], 0.6, 0.7 + P["hair_top"], px), _below(v, P["hair_len"], px)),
+            P["hair"], 5)
     r2 = ((u/0.5)**2 + (v/0.64)**2).clamp(max=1)[:, None]                       # [B, 1, S, S]
     c.paint(_ellipse(u, v, 0.5, 0.64, px), P["skin"]*(1 - 0.16*r2), 1)
 
@@ -153,8 +162,10 @@ def _paint_eyes(c:_Canvas):
 def _paint_fringe(c:_Canvas):
     "The fringe over the forehead (part hair), in a window over the top of the face."
     Pf, P, px, B = c.Pf, c.P, c.px, c.B
-    win, uw, vw = c.window(torch.full((B,), -0.53), torch.full((B,), 0.53), torch.full((B,), -0.67), Pf["fringe_y"] + Pf["fringe_curve"]*0.53**2)
-    c.paint(torch.minimum(_ellipse(uw, vw, 0.53, 0.67, px), _below(vw, P["fringe_y"] + P["fringe_curve"]*uw*uw, px)), P["hair"], 5, win)
+    win, uw, vw = c.window(torch.full((B,), -0.53), torch.full((B,), 0.53), torch.full((B,), -0.67),
+                           Pf["fringe_y"] + Pf["fringe_curve"]*0.53**2)
+    c.paint(torch.minimum(_ellipse(uw, vw, 0.53, 0.67, px), _below(vw, P["fringe_y"] + P["fringe_curve"]*uw*uw, px)),
+            P["hair"], 5, win)
 
 def draw_faces(params:list, # `face_params` dicts, one per face
                resolution:int=64, # side R of the square images
@@ -275,10 +286,12 @@ class ImageFiles(Dataset):
                  resolution:int=64, # output side R
                  crop:int|None=None, # centre-crop side before resizing; None: the shorter side
                  classes:list|None=None, # class names, index = label
-                 on_corrupt:str="skip", # "skip": warn and return the next readable image; "raise": raise naming the file
+                 # "skip": warn and return the next readable image; "raise": raise naming the file
+                 on_corrupt:str="skip",
                 ):
         _check_resolution(resolution)
-        if on_corrupt not in ("skip", "raise"): raise ValueError(f"on_corrupt must be 'skip' or 'raise', got {on_corrupt!r}")
+        if on_corrupt not in ("skip", "raise"):
+            raise ValueError(f"on_corrupt must be 'skip' or 'raise', got {on_corrupt!r}")
         self.files, self.resolution, self.crop, self.on_corrupt = [str(f) for f in files], resolution, crop, on_corrupt
         self.labels = [0]*len(self.files) if labels is None else [int(l) for l in labels]
         if classes is not None: self.classes = list(classes)
@@ -293,21 +306,26 @@ class ImageFiles(Dataset):
                 if self.on_corrupt == "raise": raise OSError(f"cannot read image file {self.files[j]}: {e}") from e
                 if self.files[j] not in self.corrupt:
                     self.corrupt.append(self.files[j])
-                    warnings.warn(f"skipping unreadable image file {self.files[j]} ({e}); {len(self.corrupt)} skipped so far")
+                    warnings.warn(f"skipping unreadable image file {self.files[j]} ({e}); "
+                                  f"{len(self.corrupt)} skipped so far")
         raise OSError(f"none of the {len(self.files)} image files could be read (first: {self.files[0]})")
 
     def __repr__(self): return f"ImageFiles({len(self)} files, resolution={self.resolution}, crop={self.crop})"
 
 # %% ../nbs/06_data.ipynb #51cf1317
-_GET = {"celeba": "CelebA: get img_align_celeba.zip and list_eval_partition.txt from mmlab.ie.cuhk.edu.hk/projects/CelebA.html (see data/README.md)",
-        "imagenet": "ImageNet: get ILSVRC2012_img_train.tar and ILSVRC2012_img_val.tar from image-net.org, with val sorted into synset folders (see data/README.md)",
+_GET = {"celeba": "CelebA: get img_align_celeba.zip and list_eval_partition.txt "
+                  "from mmlab.ie.cuhk.edu.hk/projects/CelebA.html (see data/README.md)",
+        "imagenet": "ImageNet: get ILSVRC2012_img_train.tar and ILSVRC2012_img_val.tar from image-net.org, "
+                    "with val sorted into synset folders (see data/README.md)",
         "folder": "any folder of image files (.jpg, .png, ...)"}
-_LAYOUT = {"celeba": "root/img_align_celeba/000001.jpg ... and root/list_eval_partition.txt (or the same under root/celeba/)",
+_LAYOUT = {"celeba": "root/img_align_celeba/000001.jpg ... and root/list_eval_partition.txt "
+                     "(or the same under root/celeba/)",
            "imagenet": "root/train/<synset>/*.JPEG and root/val/<synset>/*.JPEG, e.g. root/train/n01440764/",
            "folder": "root/**/*.jpg|png|... (any tree of images)"}
 
 def _missing(name, root, what):
-    return FileNotFoundError(f"{name}: {what} under root={str(root)!r}. Expected layout: {_LAYOUT[name]}. Get it: {_GET[name]}.")
+    return FileNotFoundError(f"{name}: {what} under root={str(root)!r}. "
+                             f"Expected layout: {_LAYOUT[name]}. Get it: {_GET[name]}.")
 
 def _images_under(d):
     "Image files anywhere under folder d, sorted."
@@ -328,7 +346,8 @@ CELEBA_SPLITS = {"train": 0, "valid": 1, "val": 1, "test": 2}
 
 def celeba(root, resolution=64, split="train", crop=140, on_corrupt="skip"):
     "CelebA aligned faces from the distributed layout; split train/valid/test by list_eval_partition.txt, or all."
-    if split not in (*CELEBA_SPLITS, "all"): raise ValueError(f"celeba split must be one of {[*CELEBA_SPLITS, 'all']}, got {split!r}")
+    if split not in (*CELEBA_SPLITS, "all"):
+        raise ValueError(f"celeba split must be one of {[*CELEBA_SPLITS, 'all']}, got {split!r}")
     if root is None: raise _missing("celeba", root, "no root given")
     root = Path(root)
     if not (root/"img_align_celeba").is_dir() and (root/"celeba"/"img_align_celeba").is_dir(): root = root/"celeba"
@@ -339,12 +358,16 @@ def celeba(root, resolution=64, split="train", crop=140, on_corrupt="skip"):
     if split == "all": names = sorted(present)
     else:
         part = root/"list_eval_partition.txt"
-        if not part.is_file(): raise _missing("celeba", root, f"no list_eval_partition.txt (needed for split={split!r})")
+        if not part.is_file():
+            raise _missing("celeba", root, f"no list_eval_partition.txt (needed for split={split!r})")
         rows = [l.split() for l in part.read_text().splitlines() if l.strip()]
-        if not all(len(r) == 2 and r[1] in "012" for r in rows): raise ValueError(f"{part}: expected lines like '000001.jpg 0'")
+        if not all(len(r) == 2 and r[1] in "012" for r in rows):
+            raise ValueError(f"{part}: expected lines like '000001.jpg 0'")
         listed = [r[0] for r in rows if int(r[1]) == CELEBA_SPLITS[split]]
         names = [n for n in listed if n in present]
-        if len(names) < len(listed): warnings.warn(f"celeba: {len(listed) - len(names)} files of split {split!r} listed in {part.name} are missing from {img_dir}")
+        if len(names) < len(listed):
+            warnings.warn(f"celeba: {len(listed) - len(names)} files of split {split!r} listed in {part.name} "
+                          f"are missing from {img_dir}")
         if not names: raise _missing("celeba", root, f"no images of split {split!r}")
     return ImageFiles([img_dir/n for n in names], None, resolution, crop=crop, on_corrupt=on_corrupt)
 
@@ -352,7 +375,9 @@ def celeba(root, resolution=64, split="train", crop=140, on_corrupt="skip"):
 def imagenet(root, resolution=64, split="train", on_corrupt="skip"):
     "ILSVRC-2012 from synset folders; label = index of the synset in sorted order; `classes` lists the synsets."
     splits = {"train": "train", "val": "val", "valid": "val"}
-    if split not in splits: raise ValueError(f"imagenet split must be 'train' or 'val' (ILSVRC's test labels are not public), got {split!r}")
+    if split not in splits:
+        raise ValueError("imagenet split must be 'train' or 'val' (ILSVRC's test labels are not public), "
+                         f"got {split!r}")
     if root is None: raise _missing("imagenet", root, "no root given")
     root = Path(root); d = root/splits[split]
     if not d.is_dir(): raise _missing("imagenet", root, f"no {splits[split]}/ folder")
@@ -360,7 +385,8 @@ def imagenet(root, resolution=64, split="train", on_corrupt="skip"):
     classes = sorted(p.name for p in ref.iterdir() if p.is_dir())
     if not classes:
         loose = any(p.suffix.lower() in IMAGE_EXTENSIONS for p in d.iterdir())
-        raise _missing("imagenet", root, f"no synset folders in {ref.name}/" + (" (the images lie loose: sort them into synset folders)" if loose else ""))
+        raise _missing("imagenet", root, f"no synset folders in {ref.name}/"
+                       + (" (the images lie loose: sort them into synset folders)" if loose else ""))
     index = {c: k for k, c in enumerate(classes)}
     files, labels = [], []
     for c in sorted(p.name for p in d.iterdir() if p.is_dir()):
@@ -400,7 +426,8 @@ def make_dataset(name:str, # "faces", "celeba", "imagenet" or "folder"
     if name not in DATASETS: raise ValueError(f"unknown data set {name!r}; choose one of {DATASETS}")
     _check_resolution(resolution)
     if name == "faces":
-        if split not in FACES_SPLITS: raise ValueError(f"faces split must be one of {list(FACES_SPLITS)}, got {split!r}")
+        if split not in FACES_SPLITS:
+            raise ValueError(f"faces split must be one of {list(FACES_SPLITS)}, got {split!r}")
         seed, n = FACES_SPLITS[split]
         return SyntheticFaces(n, resolution, seed=seed)
     if name == "celeba": return celeba(root, resolution, split, on_corrupt=on_corrupt)
@@ -425,22 +452,27 @@ class BatchStream:
                  batch_size:int, # images per batch (per rank)
                  seed:int=0, # shuffling seed; epoch e uses seed_from(seed, e)
                  device="cpu", # where batches are put
-                 num_workers:int|None=None, # loader processes; None: 0 for faces on a CPU or on ≤ 2 cores, else min(8, cores - 1)
+                 # loader processes; None: 0 for faces on a CPU or on ≤ 2 cores, else min(8, cores - 1)
+                 num_workers:int|None=None,
                  distributed=None, # None: follow torch.distributed if initialised; (rank, world); or False
                 ):
         if batch_size < 1: raise ValueError(f"batch_size must be positive, got {batch_size}")
-        self.dataset, self.batch_size, self.seed, self.device = dataset, int(batch_size), int(seed), torch.device(device)
+        self.dataset, self.batch_size, self.seed, self.device = (dataset, int(batch_size), int(seed),
+                                                                 torch.device(device))
         if distributed is None:
             import torch.distributed as dist
-            distributed = (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else False
+            distributed = ((dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized()
+                           else False)
         self.rank, self.world = distributed if distributed else (0, 1)
         if not 0 <= self.rank < self.world: raise ValueError(f"rank {self.rank} is not in a world of {self.world}")
         if num_workers is None:
             cores = os.cpu_count() or 1
-            num_workers = 0 if (isinstance(dataset, SyntheticFaces) and self.device.type == "cpu") or cores <= 2 else min(8, cores - 1)
+            num_workers = (0 if (isinstance(dataset, SyntheticFaces) and self.device.type == "cpu") or cores <= 2
+                           else min(8, cores - 1))
         self.num_workers, self.pin_memory = num_workers, self.device.type == "cuda"
         if self.batches_per_epoch < 1:
-            raise ValueError(f"batch_size {batch_size} is larger than this rank's share of the data set ({len(dataset)} images over {self.world} ranks)")
+            raise ValueError(f"batch_size {batch_size} is larger than this rank's share of the data set "
+                             f"({len(dataset)} images over {self.world} ranks)")
         self.epoch, self.batch, self._it = 0, 0, None
 
     @property
@@ -495,14 +527,18 @@ def __next__(self:BatchStream):
 
 # %% ../nbs/06_data.ipynb #19944fd3
 @patch
-def state_dict(self:BatchStream) -> dict: "The position of the next batch." ; return {"epoch": self.epoch, "batch": self.batch}
+def state_dict(self:BatchStream) -> dict:
+    "The position of the next batch."
+    return {"epoch": self.epoch, "batch": self.batch}
 
 @patch
 def load_state_dict(self:BatchStream, state:dict):
     "Continue from `state` (from `state_dict`); the batches skipped are never loaded."
-    if not 0 <= state["batch"] < self.batches_per_epoch: raise ValueError(f"batch {state['batch']} is not in an epoch of {self.batches_per_epoch} batches")
+    if not 0 <= state["batch"] < self.batches_per_epoch:
+        raise ValueError(f"batch {state['batch']} is not in an epoch of {self.batches_per_epoch} batches")
     self.epoch, self.batch, self._it = int(state["epoch"]), int(state["batch"]), None
 
 @patch
-def __repr__(self:BatchStream): return (f"BatchStream({len(self.dataset)} items, batch_size={self.batch_size}, seed={self.seed}, "
-                                        f"rank {self.rank}/{self.world}, workers={self.num_workers}, at {self.state_dict()})")
+def __repr__(self:BatchStream):
+    return (f"BatchStream({len(self.dataset)} items, batch_size={self.batch_size}, seed={self.seed}, "
+            f"rank {self.rank}/{self.world}, workers={self.num_workers}, at {self.state_dict()})")

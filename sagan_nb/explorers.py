@@ -25,7 +25,8 @@ def to_rgb_array(img, # image tensor [3, R, R] in [-1, 1], or an [R, R, 3] array
     "The [R, R, 3] uint8 RGB array that displays a [-1, 1] image tensor."
     if isinstance(img, np.ndarray) and img.dtype == np.uint8: return img
     img = torch.as_tensor(img).detach().float().cpu()
-    if img.dim() != 3 or img.shape[0] != 3: raise ValueError(f"expected an image [3, R, R], got shape {tuple(img.shape)}")
+    if img.dim() != 3 or img.shape[0] != 3:
+        raise ValueError(f"expected an image [3, R, R], got shape {tuple(img.shape)}")
     return ((img.clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).numpy()   # [R, R, 3]
 
 def upscale(a:np.ndarray, # [H, W] or [H, W, C] array
@@ -49,17 +50,20 @@ def button_grid(grid:int, # buttons per side
     buttons = []
     for r in range(grid):
         for c in range(grid):
-            b = widgets.Button(tooltip=f"query ({r}, {c})", layout=widgets.Layout(width=cell, height=cell, padding="0", margin="0", border="0"),
+            b = widgets.Button(tooltip=f"query ({r}, {c})",
+                               layout=widgets.Layout(width=cell, height=cell, padding="0", margin="0", border="0"),
                                style=widgets.ButtonStyle(button_color="transparent"))
             b.cell = (r, c); b.on_click(on_click); buttons.append(b)
-    box = widgets.GridBox(buttons, layout=widgets.Layout(grid_template_columns=f"repeat({grid}, {cell})", grid_template_rows=f"repeat({grid}, {cell})",
-                                                          grid_gap="0", grid_area="stack", width=f"{px}px", height=f"{px}px"))
+    box = widgets.GridBox(buttons, layout=widgets.Layout(
+        grid_template_columns=f"repeat({grid}, {cell})", grid_template_rows=f"repeat({grid}, {cell})",
+        grid_gap="0", grid_area="stack", width=f"{px}px", height=f"{px}px"))
     box.buttons = buttons
     return box
 
 # %% ../nbs/10_explorers.ipynb #6c014e36
 class QueryPicker(widgets.VBox):
-    "An image you can click on: transparent buttons over an `ipywidgets.Image`; `value` is the clicked (row, col) grid cell."
+    """An image you can click on: transparent buttons over an `ipywidgets.Image`;
+    `value` is the clicked (row, col) grid cell."""
     value = traitlets.Tuple((0, 0))
     def __init__(self,
                  grid:int=16, # clickable cells per side
@@ -68,10 +72,12 @@ class QueryPicker(widgets.VBox):
                 ):
         if grid < 1 or px < grid: raise ValueError(f"need 1 <= grid <= px, got grid={grid}, px={px}")
         self.grid, self.px = grid, px
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{px}px", height=f"{px}px", grid_area="stack", margin="0"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{px}px", height=f"{px}px",
+                                                                       grid_area="stack", margin="0"))
         overlay = button_grid(grid, px, self._clicked)
         overlay.add_class("sagan-query-grid"); self.buttons = overlay.buttons
-        self.stack = widgets.GridBox([self.image, overlay], layout=widgets.Layout(grid_template_areas='"stack"', width=f"{px}px", height=f"{px}px"))
+        self.stack = widgets.GridBox([self.image, overlay], layout=widgets.Layout(
+            grid_template_areas='"stack"', width=f"{px}px", height=f"{px}px"))
         self.row = widgets.IntSlider(0, 0, grid - 1, description="query row", continuous_update=False)
         self.col = widgets.IntSlider(0, 0, grid - 1, description="query col", continuous_update=False)
         super().__init__([self.stack, self.row, self.col])
@@ -85,7 +91,8 @@ class QueryPicker(widgets.VBox):
     @traitlets.validate("value")
     def _valid(self, proposal):
         r, c = proposal["value"]
-        if not (0 <= r < self.grid and 0 <= c < self.grid): raise ValueError(f"query cell must lie in [0, {self.grid}), got {(r, c)}")
+        if not (0 <= r < self.grid and 0 <= c < self.grid):
+            raise ValueError(f"query cell must lie in [0, {self.grid}), got {(r, c)}")
         return (int(r), int(c))
 
     @traitlets.observe("value")
@@ -124,9 +131,11 @@ def power_iteration_trace(weight:torch.Tensor, # a conv, linear or embedding wei
                           n_iter:int, # power iterations to run
                           seed:int=0, # seeds the random start u
                          )->torch.Tensor:
-    "σ̂ = uᵀWv after 1, 2, …, n_iter iterations of `power_iterate`, from the start `SpectralNorm` uses for the same seed; [n_iter]."
+    """σ̂ = uᵀWv after 1, 2, …, n_iter iterations of `power_iterate`,
+    from the start `SpectralNorm` uses for the same seed; [n_iter]."""
     W = _as_matrix(weight.detach().float())                             # [out, in·k·k]
-    u = F.normalize(torch.randn(W.shape[0], generator=torch.Generator().manual_seed(seed)), dim=0)   # [out]: SpectralNorm's u₀
+    # [out]: SpectralNorm's u₀
+    u = F.normalize(torch.randn(W.shape[0], generator=torch.Generator().manual_seed(seed)), dim=0)
     return torch.stack(power_iterate(W, F.normalize(W.T @ u, dim=0), n_iter)[2])
 
 def sn_spectrum(weight:torch.Tensor, # the raw weight
@@ -150,10 +159,13 @@ def plot_sn_spectrum(sp:dict, # the output of `sn_spectrum`
     a.semilogy(k, sp["before"], ".-", label="σᵢ(W)"); a.semilogy(k, sp["after"], ".-", label="σᵢ(W / σ̂)")
     a.axhline(1, color="k", lw=0.8, ls="--"); a.set_xlabel("index i"); a.set_title("singular values"); a.legend()
     it = np.arange(1, len(sp["trace"]) + 1)
-    b.plot(it, sp["trace"], "o-", ms=3, label="σ̂ after n iterations"); b.axhline(sp["sigma"], color="k", ls="--", label="σ₁ by SVD")
-    b.set_xlabel("power iterations n"); b.set_title(f"σ̂ = {sp['trace'][-1]:.4f}, σ₁ = {sp['sigma']:.4f}"); b.legend()
+    b.plot(it, sp["trace"], "o-", ms=3, label="σ̂ after n iterations")
+    b.axhline(sp["sigma"], color="k", ls="--", label="σ₁ by SVD")
+    b.set_xlabel("power iterations n")
+    b.set_title(f"σ̂ = {sp['trace'][-1]:.4f}, σ₁ = {sp['sigma']:.4f}"); b.legend()
     fig.suptitle(f"{title}{', ' if title else ''}{len(sp['trace'])} power iteration(s) from a random u", fontsize=10)
-    fig.text(0.5, 0.0, "left: the top orange point sits above the dashed 1 until σ̂ reaches σ₁, so W/σ̂ still stretches some direction", ha="center", fontsize=8)
+    fig.text(0.5, 0.0, "left: the top orange point sits above the dashed 1 until σ̂ reaches σ₁, "
+             "so W/σ̂ still stretches some direction", ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.04, 1, 1)); return fig
 
 # %% ../nbs/10_explorers.ipynb #c9b53e52
@@ -203,7 +215,8 @@ def plot_loss_curves(curves:dict, # the output of `loss_curves`
                      logits:torch.Tensor, # the logits it was evaluated at
                      at:float=None, # a logit to mark on every panel
                     ):
-    "Loss (top) and gradient (bottom) against the logit, for D on real, D on fake and G, with the hinge margin |t| = 1 marked."
+    """Loss (top) and gradient (bottom) against the logit, for D on real, D on fake and G,
+    with the hinge margin |t| = 1 marked."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(2, 3, figsize=(11, 5), sharex=True)
     titles = {"d_real": "D on a real sample", "d_fake": "D on a fake sample", "g": "G on a fake sample"}
@@ -222,12 +235,15 @@ def plot_loss_curves(curves:dict, # the output of `loss_curves`
 
 # %% ../nbs/10_explorers.ipynb #3147ce75
 class HingeExplorer(widgets.VBox):
-    "Loss and gradient curves of hinge, BCE and WGAN against the logit; a slider marks one logit and prints the values there."
+    """Loss and gradient curves of hinge, BCE and WGAN against the logit;
+    a slider marks one logit and prints the values there."""
     def __init__(self, t_max:float=4.0 # the logit axis runs over [-t_max, t_max]
                 ):
         self.logits = torch.linspace(-t_max, t_max, 401)
-        self.names = widgets.SelectMultiple(options=list(PER_LOGIT_LOSSES), value=tuple(PER_LOGIT_LOSSES), description="losses", rows=3)
-        self.at = widgets.FloatSlider(0.5, min=-t_max, max=t_max, step=0.05, description="logit t", continuous_update=False)
+        self.names = widgets.SelectMultiple(options=list(PER_LOGIT_LOSSES), value=tuple(PER_LOGIT_LOSSES),
+                                            description="losses", rows=3)
+        self.at = widgets.FloatSlider(0.5, min=-t_max, max=t_max, step=0.05, description="logit t",
+                                      continuous_update=False)
         self.image, self.table = widgets.Image(format="png"), widgets.HTML()
         for w in (self.names, self.at): w.observe(self.update, "value")
         super().__init__([widgets.HBox([self.names, self.at]), self.image, self.table])
@@ -237,8 +253,12 @@ class HingeExplorer(widgets.VBox):
         names = self.names.value or ("hinge",)
         self.image.value = fig_png(plot_loss_curves(loss_curves(self.logits, names), self.logits, self.at.value))
         here = loss_curves(torch.tensor([self.at.value]), names)
-        rows = "".join(f"<tr><td>{n}</td>" + "".join(f"<td>{here[n][p][0].item():.3f} / {here[n][p][1].item() + 0.0:+.3f}</td>" for p in ("d_real", "d_fake", "g")) + "</tr>" for n in names)
-        self.table.value = f"<table><tr><th>t = {self.at.value:+.2f}</th><th>D real: loss / grad</th><th>D fake</th><th>G</th></tr>{rows}</table>"
+        rows = "".join(f"<tr><td>{n}</td>"
+                       + "".join(f"<td>{here[n][p][0].item():.3f} / {here[n][p][1].item() + 0.0:+.3f}</td>"
+                                 for p in ("d_real", "d_fake", "g"))
+                       + "</tr>" for n in names)
+        self.table.value = (f"<table><tr><th>t = {self.at.value:+.2f}</th><th>D real: loss / grad</th><th>D fake</th>"
+                            f"<th>G</th></tr>{rows}</table>")
 
 # %% ../nbs/10_explorers.ipynb #bbe0c0fd
 from .data import RESOLUTIONS
@@ -253,10 +273,12 @@ DEMO_FILE = "demo_faces32.pt"
 DEMO_ENV = "SAGAN_NB_DEMO"
 
 def demo_checkpoint_path()->Path:
-    "The shipped demo checkpoint: $SAGAN_NB_DEMO, else sagan_nb/assets/, else the repository's data/; None if none exists."
+    """The shipped demo checkpoint: $SAGAN_NB_DEMO, else sagan_nb/assets/, else the repository's data/;
+    None if none exists."""
     env = os.environ.get(DEMO_ENV)
     for p in ([Path(env)] if env else []) + [ASSETS/DEMO_FILE, ASSETS.parent.parent/"data"/DEMO_FILE]:
-        if p.is_file(): return p                                        # is_file follows the symlink; a dangling link is skipped
+        # is_file follows the symlink; a dangling link is skipped
+        if p.is_file(): return p
     return None
 
 def slim_checkpoint(src, # a checkpoint written by sagan_nb.train.Trainer (path)
@@ -266,9 +288,11 @@ def slim_checkpoint(src, # a checkpoint written by sagan_nb.train.Trainer (path)
     "Write a copy of `src` holding only what the explorers read: G_ema (else G), D, config, n_classes and step."
     ck = load_checkpoint(src)
     if "config" not in ck or not ({"G", "G_ema"} & set(ck)):
-        raise ValueError(f"{src} is not a sagan_nb training checkpoint: it needs 'config' and 'G' or 'G_ema', has {sorted(ck)}")
+        raise ValueError(f"{src} is not a sagan_nb training checkpoint: "
+                         f"it needs 'config' and 'G' or 'G_ema', has {sorted(ck)}")
     g = "G_ema" if "G_ema" in ck else "G"
-    slim = {g: ck[g], "config": dict(ck["config"]), "n_classes": int(ck.get("n_classes", 0)), "step": int(ck.get("step", 0))}
+    slim = {g: ck[g], "config": dict(ck["config"]), "n_classes": int(ck.get("n_classes", 0)),
+            "step": int(ck.get("step", 0))}
     if keep_d and "D" in ck: slim["D"] = ck["D"]
     save_checkpoint(slim, dst)
     return Path(dst)
@@ -281,10 +305,13 @@ def panel_maps(attn:list, # [(feature side s, β [B, s², N_key]), ...] as retur
                k:int=5, # top-k attended keys to list
                b:int=0, # which image of the batch
               )->list:
-    "Per layer, what a panel shows: dict(size, gamma, beta [s_k, s_k], heat [R, R], topk [(row, col, β)] in image pixels)."
+    """Per layer, what a panel shows:
+    dict(size, gamma, beta [s_k, s_k], heat [R, R], topk [(row, col, β)] in image pixels)."""
     R, out = resolution, []
-    if not (0 <= query[0] < R and 0 <= query[1] < R): raise ValueError(f"query {tuple(query)} lies outside the {R}×{R} image")
-    for (size, mp), gamma in zip(query_maps([(s, beta[b:b + 1]) for s, beta in attn], torch.tensor([query], dtype=torch.float32), R), layer_gammas):
+    if not (0 <= query[0] < R and 0 <= query[1] < R):
+        raise ValueError(f"query {tuple(query)} lies outside the {R}×{R} image")
+    for (size, mp), gamma in zip(query_maps([(s, beta[b:b + 1]) for s, beta in attn],
+                                            torch.tensor([query], dtype=torch.float32), R), layer_gammas):
         grid = mp[0, 0].detach().cpu()                                   # [s_k, s_k] the query's map on the key grid
         sk = grid.shape[-1]; cell = R // sk
         vals, idx = grid.flatten().topk(min(k, grid.numel()))
@@ -309,7 +336,8 @@ def d_attention(D:Discriminator, x:torch.Tensor, # image [1, 3, R, R] in [-1, 1]
 
 # %% ../nbs/10_explorers.ipynb #573a5978
 def colour_strip(width:int=160, height:int=12)->np.ndarray:
-    "The overlays' colour scale as an [height, width, 3] uint8 strip: magma from 0 (left) to the panel's largest β (right)."
+    """The overlays' colour scale as an [height, width, 3] uint8 strip:
+    magma from 0 (left) to the panel's largest β (right)."""
     import matplotlib
     ramp = matplotlib.colormaps["magma"](np.linspace(0, 1, width))[:, :3] * 255          # [width, 3]
     return np.broadcast_to(ramp.round().astype(np.uint8), (height, width, 3)).copy()
@@ -356,10 +384,11 @@ def make_latent(z_dim:int, # length of z
 from .core import patch   # fastcore's @patch without fastcore (00_core)
 from .data import SyntheticFaces
 
-def explorer_models(source=None, # checkpoint path, a Generator, or None: the shipped demo (trains a short run if it is missing)
-                    D:Discriminator=None, # a discriminator to show with a Generator source
-                    fallback_steps:int=400, # steps of the fallback training run
-                   )->tuple: # (G, D or None, info dict)
+def explorer_models(
+    source=None, # checkpoint path, a Generator, or None: the shipped demo (trains a short run if it is missing)
+    D:Discriminator=None, # a discriminator to show with a Generator source
+    fallback_steps:int=400, # steps of the fallback training run
+)->tuple: # (G, D or None, info dict)
     "The models an explorer shows, in eval mode, and where they came from."
     if source is None:
         source = demo_checkpoint_path()
@@ -368,12 +397,15 @@ def explorer_models(source=None, # checkpoint path, a Generator, or None: the sh
                   f"training faces32 for {fallback_steps} steps instead.")
             G, D, info = train_demo(fallback_steps)
     if isinstance(source, (str, Path)):
-        if not Path(source).is_file(): raise FileNotFoundError(f"no checkpoint at {source}; pass a file written by sagan-train (or slim_checkpoint), or a Generator")
+        if not Path(source).is_file():
+            raise FileNotFoundError(f"no checkpoint at {source}; "
+                                    "pass a file written by sagan-train (or slim_checkpoint), or a Generator")
         G, D, info = load_models(source); info["path"] = str(source)
     elif isinstance(source, Generator):
         G, info = source.eval(), dict(weights="given", n_classes=source.n_classes, dataset=None)
         if D is not None: D = D.eval()
-    elif source is not None: raise ValueError(f"source must be a checkpoint path, a Generator or None, got {type(source).__name__}")
+    elif source is not None:
+        raise ValueError(f"source must be a checkpoint path, a Generator or None, got {type(source).__name__}")
     if not G.attn_res: raise ValueError("this generator has no attention layers (attn_res=()); nothing to explore")
     return G, D, info
 
@@ -393,8 +425,9 @@ def shares_line(img:torch.Tensor, # the face [3, R, R] in [-1, 1] the map was co
     mass, uniform = part_shares(m["beta"][None, None], part_masks(img[None]))   # [1, 1, P], [1, P]
     x = {p: f"{float(mass[0, 0, k] / uniform[0, k]):.1f}×" if uniform[0, k] > 0 else "– (not found on this face)"
          for k, p in enumerate(PARTS)}
-    return (f"In the {m['size']}×{m['size']} layer this query puts {x['right_eye']} the uniform share on the right eye, "
-            f"{x['left_eye']} on the left eye, {x['mouth']} on the mouth and {x['background']} on the background.")
+    return (f"In the {m['size']}×{m['size']} layer this query puts {x['right_eye']} the uniform share "
+            f"on the right eye, {x['left_eye']} on the left eye, {x['mouth']} on the mouth "
+            f"and {x['background']} on the background.")
 
 def describe_models(info:dict, # the info dict of `explorer_models`
                     attn_res:tuple, # G's attention sides
@@ -416,37 +449,46 @@ def layer_panels(n:int, # number of attention layers
 # %% ../nbs/10_explorers.ipynb #8ae84fdf
 class AttentionExplorer(widgets.VBox):
     "Click a pixel of a generated face and see where every attention layer of G (and D) looks from there."
-    def __init__(self, source=None, # checkpoint path, a Generator, or None: the shipped demo (trains a short run if it is missing)
-                 D:Discriminator=None, # a discriminator to show with a Generator source
-                 scale:int=None, # display pixels per image pixel; default: 256 px wide
-                 k:int=5, # top-k keys listed per layer
-                 fallback_steps:int=400, # steps of the fallback training run
-                 seed:int=0, # the first image shown
-                ):
+    def __init__(
+        self,
+        source=None, # checkpoint path, a Generator, or None: the shipped demo (trains a short run if it is missing)
+        D:Discriminator=None, # a discriminator to show with a Generator source
+        scale:int=None, # display pixels per image pixel; default: 256 px wide
+        k:int=5, # top-k keys listed per layer
+        fallback_steps:int=400, # steps of the fallback training run
+        seed:int=0, # the first image shown
+    ):
         self.G, self.D, self.info = G, D, _ = explorer_models(source, D, fallback_steps)
         R, self.k = G.resolution, k; self.scale = scale or max(1, 256 // R)
         self.seed = widgets.IntText(seed, description="seed")
-        self.klass = widgets.BoundedIntText(0, 0, max(G.n_classes - 1, 0), description="class", disabled=G.n_classes == 0)
-        self.truncation = widgets.FloatSlider(0.0, min=0, max=2, step=0.05, description="truncation", continuous_update=False)
+        self.klass = widgets.BoundedIntText(0, 0, max(G.n_classes - 1, 0), description="class",
+                                            disabled=G.n_classes == 0)
+        self.truncation = widgets.FloatSlider(0.0, min=0, max=2, step=0.05, description="truncation",
+                                              continuous_update=False)
         self.nudge = widgets.FloatSlider(0.0, min=-2, max=2, step=0.05, description="nudge", continuous_update=False)
         self.topk = widgets.IntSlider(k, 1, 20, description="top-k", continuous_update=False)
         grid = max(G.attn_res)
-        eye = default_queries(self.info.get("dataset") or "faces", R)["left eye"]          # open on an eye query, as the paper's Fig. 1 does
+        # open on an eye query, as the paper's Fig. 1 does
+        eye = default_queries(self.info.get("dataset") or "faces", R)["left eye"]
         self.picker = QueryPicker(grid=grid, px=R * self.scale, value=tuple(int(v * grid / R) for v in eye))
         self.caption = widgets.HTML()
-        self.colour_bar = widgets.HBox([widgets.HTML("<small>β: 0&nbsp;</small>"), widgets.Image(value=png_bytes(colour_strip()), format="png"),
-                                        widgets.HTML("<small>&nbsp;each panel's largest β (printed above it)</small>")])
+        self.colour_bar = widgets.HBox([
+            widgets.HTML("<small>β: 0&nbsp;</small>"), widgets.Image(value=png_bytes(colour_strip()), format="png"),
+            widgets.HTML("<small>&nbsp;each panel's largest β (printed above it)</small>")])
         self.g_images, self.g_labels, g_box = layer_panels(len(G.attn_res), "sagan-layer-g")
         self.d_images, self.d_labels = [], []
         controls = widgets.VBox([self.seed, self.klass, self.truncation, self.nudge, self.topk])
-        super().__init__([widgets.HTML(describe_models(self.info, G.attn_res)), widgets.HBox([controls, self.picker]), self.caption, self.colour_bar, g_box]
+        super().__init__([widgets.HTML(describe_models(self.info, G.attn_res)), widgets.HBox([controls, self.picker]),
+                          self.caption, self.colour_bar, g_box]
                          + (self._d_widgets() if D is not None else []))
         self.add_class("sagan-attn-explorer")
-        for w in (self.seed, self.klass, self.truncation, self.nudge, self.topk, self.picker): w.observe(self.update, "value")
+        for w in (self.seed, self.klass, self.truncation, self.nudge, self.topk, self.picker):
+            w.observe(self.update, "value")
         self.update()
 
     def state(self)->dict:
-        "What is drawn for the current widget values: image, query pixel, G's maps, and D's (input, logit, maps) with a D."
+        """What is drawn for the current widget values: image, query pixel, G's maps,
+        and D's (input, logit, maps) with a D."""
         z = make_latent(self.G.z_dim, self.seed.value, self.truncation.value, self.nudge.value)
         y = torch.tensor([self.klass.value]) if self.G.n_classes else None
         query = self.picker.pixel(self.G.resolution)
@@ -460,7 +502,8 @@ def update(self:AttentionExplorer, change=None):
     "Draw `state()`: the image with the query ring, G's panels and labels, the caption, and D's panels."
     st, s = self.state(), self.scale
     q = st["query"]
-    self.picker.image.value = png_bytes(mark_query(upscale(to_rgb_array(st["img"]), s), (q[0] * s + s // 2, q[1] * s + s // 2)))
+    self.picker.image.value = png_bytes(mark_query(upscale(to_rgb_array(st["img"]), s),
+                                                   (q[0] * s + s // 2, q[1] * s + s // 2)))
     for im, lab, m in zip(self.g_images, self.g_labels, st["g_maps"]):
         im.value = png_bytes(render_overlay(st["img"], m["heat"], q, m["topk"], s)); lab.value = layer_label("G", m)
     faces = (self.info.get("dataset") or "faces") == "faces"
@@ -477,12 +520,14 @@ def _d_widgets(self:AttentionExplorer)->list:
     self.d_images, self.d_labels, d_box = layer_panels(len(self.D.attn_res), "sagan-layer-d")
     self.d_logit = widgets.HTML()
     for w in (self.d_input, self.real_index): w.observe(self.update, "value")
-    return [widgets.HTML("<b>D's attention for the same query</b>"), widgets.HBox([self.d_input, self.real_index]), self.d_logit, d_box]
+    return [widgets.HTML("<b>D's attention for the same query</b>"), widgets.HBox([self.d_input, self.real_index]),
+            self.d_logit, d_box]
 
 @patch
 def real_image(self:AttentionExplorer, i:int)->torch.Tensor:
     "Validation face `i` of the synthetic faces at G's resolution, [3, R, R]."
-    if self._real is None: self._real = SyntheticFaces(10_000, resolution=self.G.resolution, seed=1)   # make_dataset's valid split
+    # make_dataset's valid split
+    if self._real is None: self._real = SyntheticFaces(10_000, resolution=self.G.resolution, seed=1)
     return self._real[int(i) % len(self._real)][0]
 
 @patch
@@ -497,12 +542,14 @@ def draw_d(self:AttentionExplorer, st:dict):
     "D's logit line, panels and labels from `st`."
     self.d_logit.value = f"D(x) = {st['d_logit']:+.3f} (hinge: > 1 confidently real, < -1 confidently fake)"
     for im, lab, m in zip(self.d_images, self.d_labels, st["d_maps"]):
-        im.value = png_bytes(render_overlay(st["d_input"], m["heat"], st["query"], m["topk"], self.scale)); lab.value = layer_label("D", m)
+        im.value = png_bytes(render_overlay(st["d_input"], m["heat"], st["query"], m["topk"], self.scale))
+        lab.value = layer_label("D", m)
 
 # %% ../nbs/10_explorers.ipynb #358f8b7a
 @patch
 def figure(self:AttentionExplorer):
-    "A matplotlib figure of what the explorer shows now: the image and query, then each G (and D) layer's map with a colour bar."
+    """A matplotlib figure of what the explorer shows now:
+    the image and query, then each G (and D) layer's map with a colour bar."""
     import matplotlib.pyplot as plt
     st = self.state(); q = st["query"]
     panels = [("G", m, st["img"]) for m in st["g_maps"]] + [("D", m, st["d_input"]) for m in st.get("d_maps", [])]
@@ -531,8 +578,10 @@ def ttur_run(lr_d:float=PAPER_LR_D, lr_g:float=PAPER_LR_G, # the two learning ra
     if lr_d <= 0 or lr_g <= 0: raise ValueError(f"learning rates must be positive, got lr_d={lr_d}, lr_g={lr_g}")
     G, hist = train_toy_gan(lr_d, lr_g, sn=sn, steps=steps, seed=seed)
     with torch.no_grad():
-        samples = G(torch.randn(n_samples, G[0].in_features, generator=torch.Generator().manual_seed(seed + 1)))   # [n, 2]
-    return dict(samples=samples, modes=ring_modes(), metrics=ring_metrics(samples), d_loss=hist["d_loss"], g_loss=hist["g_loss"])
+        # [n, 2]
+        samples = G(torch.randn(n_samples, G[0].in_features, generator=torch.Generator().manual_seed(seed + 1)))
+    return dict(samples=samples, modes=ring_modes(), metrics=ring_metrics(samples), d_loss=hist["d_loss"],
+                g_loss=hist["g_loss"])
 
 # %% ../nbs/10_explorers.ipynb #d695da92
 def plot_ttur(run:dict, # the output of `ttur_run`
@@ -541,13 +590,17 @@ def plot_ttur(run:dict, # the output of `ttur_run`
     import matplotlib.pyplot as plt
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
     s, m = run["samples"], run["modes"]
-    a.scatter(s[:, 0], s[:, 1], s=3, alpha=0.4, label="G's samples"); a.scatter(m[:, 0], m[:, 1], marker="x", c="red", s=60, label="modes")
+    a.scatter(s[:, 0], s[:, 1], s=3, alpha=0.4, label="G's samples")
+    a.scatter(m[:, 0], m[:, 1], marker="x", c="red", s=60, label="modes")
     a.set_aspect("equal"); a.set_xlim(-3, 3); a.set_ylim(-3, 3); a.legend(fontsize=7, loc="upper right")
-    a.set_title(f"{title}modes covered {run['metrics']['modes']}/8, quality {run['metrics']['quality']:.2f}", fontsize=9)
-    b.plot(run["d_loss"], lw=0.8, label="D (hinge)"); b.plot(run["g_loss"], lw=0.8, label="G"); b.set_xlabel("step"); b.legend()
+    a.set_title(f"{title}modes covered {run['metrics']['modes']}/8, quality {run['metrics']['quality']:.2f}",
+                fontsize=9)
+    b.plot(run["d_loss"], lw=0.8, label="D (hinge)"); b.plot(run["g_loss"], lw=0.8, label="G")
+    b.set_xlabel("step"); b.legend()
     b.set_title("losses", fontsize=9)
     fig.suptitle(f"The ring toy GAN after {len(run['d_loss'])} steps", fontsize=10)
-    fig.text(0.5, 0.0, "red crosses: the 8 modes; a G that learned the ring puts samples on every one", ha="center", fontsize=8)
+    fig.text(0.5, 0.0, "red crosses: the 8 modes; a G that learned the ring puts samples on every one",
+             ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.03, 1, 1)); return fig
 
 # %% ../nbs/10_explorers.ipynb #9ef4fb4d
@@ -555,20 +608,24 @@ class TTURExplorer(widgets.VBox):
     "lr_D, lr_G and SN controls and a run button; shows the toy GAN's samples against the ring's modes."
     def __init__(self, steps:int=300 # the steps slider's initial value
                 ):
-        self.lr_d = widgets.FloatLogSlider(PAPER_LR_D, base=10, min=-5, max=-1.5, step=0.1, description="lr_D", readout_format=".1e")
-        self.lr_g = widgets.FloatLogSlider(PAPER_LR_G, base=10, min=-5, max=-1.5, step=0.1, description="lr_G", readout_format=".1e")
+        self.lr_d = widgets.FloatLogSlider(PAPER_LR_D, base=10, min=-5, max=-1.5, step=0.1, description="lr_D",
+                                           readout_format=".1e")
+        self.lr_g = widgets.FloatLogSlider(PAPER_LR_G, base=10, min=-5, max=-1.5, step=0.1, description="lr_G",
+                                           readout_format=".1e")
         self.sn = widgets.Checkbox(False, description="spectral norm on D")
         self.steps = widgets.IntSlider(steps, 50, 3000, step=50, description="steps")
         self.seed = widgets.IntText(0, description="seed")
         self.button = widgets.Button(description="run", button_style="primary")
         self.status, self.image = widgets.HTML("press run"), widgets.Image(format="png")
         self.button.on_click(self.run)
-        super().__init__([widgets.HBox([self.lr_d, self.lr_g, self.sn]), widgets.HBox([self.steps, self.seed, self.button]), self.status, self.image])
+        super().__init__([widgets.HBox([self.lr_d, self.lr_g, self.sn]),
+                          widgets.HBox([self.steps, self.seed, self.button]), self.status, self.image])
         self.add_class("sagan-ttur-explorer"); self.last = None
 
     def run(self, button=None):
         "Train with the current settings and draw the result."
         self.status.value = "training …"; t = time.perf_counter()
         self.last = ttur_run(self.lr_d.value, self.lr_g.value, self.sn.value, self.steps.value, self.seed.value)
-        self.image.value = fig_png(plot_ttur(self.last, f"lr_D {self.lr_d.value:.0e}, lr_G {self.lr_g.value:.0e}{', SN' if self.sn.value else ''}: "))
+        self.image.value = fig_png(plot_ttur(
+            self.last, f"lr_D {self.lr_d.value:.0e}, lr_G {self.lr_g.value:.0e}{', SN' if self.sn.value else ''}: "))
         self.status.value = f"{self.steps.value} steps in {time.perf_counter() - t:.1f} s; {self.last['metrics']}"

@@ -43,8 +43,8 @@ def _check_stats(mu1, sigma1, mu2, sigma2):
     mu1, sigma1, mu2, sigma2 = (_as_f64(t) for t in (mu1, sigma1, mu2, sigma2))
     D = mu1.shape[-1] if mu1.dim() == 1 else -1
     if mu1.dim() != 1 or mu2.shape != mu1.shape or sigma1.shape != (D, D) or sigma2.shape != (D, D):
-        raise ValueError(f"expected mu [D] and sigma [D, D] for both Gaussians, got {tuple(mu1.shape)}, {tuple(sigma1.shape)}, "
-                         f"{tuple(mu2.shape)}, {tuple(sigma2.shape)}")
+        raise ValueError(f"expected mu [D] and sigma [D, D] for both Gaussians, "
+                         f"got {tuple(mu1.shape)}, {tuple(sigma1.shape)}, {tuple(mu2.shape)}, {tuple(sigma2.shape)}")
     bad = [n for n, t in zip(("mu1", "sigma1", "mu2", "sigma2"), (mu1, sigma1, mu2, sigma2)) if not t.isfinite().all()]
     if bad: raise ValueError(f"the Gaussians hold NaN or inf (in {', '.join(bad)}): their features were not finite")
     dev = sigma1.device
@@ -56,7 +56,8 @@ def frechet_distance(mu1,    # [D] mean of the first Gaussian (e.g. real-image f
                      mu2,    # [D] mean of the second Gaussian (e.g. generated-image features)
                      sigma2, # [D, D] its covariance
                     )->float:
-    "Squared Fréchet distance ‖μ1−μ2‖² + Tr(Σ1 + Σ2 − 2(Σ1Σ2)^½) in float64, the trace term as the nuclear norm of Σ2^½Σ1^½."
+    """Squared Fréchet distance ‖μ1−μ2‖² + Tr(Σ1 + Σ2 − 2(Σ1Σ2)^½) in float64,
+    the trace term as the nuclear norm of Σ2^½Σ1^½."""
     mu1, sigma1, mu2, sigma2 = _check_stats(mu1, sigma1, mu2, sigma2)
     A = _sym_sqrt(sigma2) @ _sym_sqrt(sigma1)                 # [D, D]; AᵀA = Σ1^½ Σ2 Σ1^½
     tr_sqrt = torch.linalg.svdvals(A).sum()                   # Tr (Σ1Σ2)^½
@@ -73,7 +74,8 @@ def inception_score(probs_or_logits, # [N, K] class probabilities or logits, one
     if x.dim() != 2: raise ValueError(f"expected [N, K] probabilities or logits, got shape {tuple(x.shape)}")
     N = x.shape[0]
     if splits < 1 or N < splits: raise ValueError(f"need at least one image per split: N={N}, splits={splits}")
-    if logits is None: logits = not (bool((x >= 0).all()) and torch.allclose(x.sum(1), torch.ones(N, dtype=x.dtype), atol=1e-4))
+    if logits is None:
+        logits = not (bool((x >= 0).all()) and torch.allclose(x.sum(1), torch.ones(N, dtype=x.dtype), atol=1e-4))
     log_p = x.log_softmax(1) if logits else x.clamp(min=0).log()   # [N, K]; log 0 = -inf where p = 0
     p = log_p.exp()
     scores = []
@@ -97,7 +99,8 @@ def _fidelity_inception():
     return fe.FeatureExtractorInceptionV3, fe.URL_INCEPTION_V3
 
 def inception_weight_dirs():
-    "Where the Inception weights are looked for, in order: $SAGAN_NB_INCEPTION_WEIGHTS, the repo's data/weights/, torch hub's checkpoints."
+    """Where the Inception weights are looked for, in order:
+    $SAGAN_NB_INCEPTION_WEIGHTS, the repo's data/weights/, torch hub's checkpoints."""
     dirs = []
     if os.environ.get(INCEPTION_WEIGHTS_ENV): dirs.append(Path(os.environ[INCEPTION_WEIGHTS_ENV]).expanduser())
     repo = Path(__file__).resolve().parent.parent if "__file__" in globals() else Path.cwd().parent
@@ -108,7 +111,8 @@ def inception_weight_dirs():
 # %% ../nbs/07_metrics.ipynb #c70ff782
 def find_inception_weights(path=None # a weights file or a folder holding it; None searches the usual places
                           )->Path:
-    "Path of torch-fidelity's Inception weights file, or a FileNotFoundError that says where we looked and where to get it."
+    """Path of torch-fidelity's Inception weights file,
+    or a FileNotFoundError that says where we looked and where to get it."""
     places = [Path(path).expanduser()] if path is not None else inception_weight_dirs()
     for p in places:
         f = p/INCEPTION_WEIGHTS_FILE if p.is_dir() or p.suffix != ".pth" else p
@@ -121,10 +125,12 @@ def find_inception_weights(path=None # a weights file or a folder holding it; No
 
 def load_inception_state_dict(path # a .pth file
                              )->dict:
-    "Load a state dict with torch.load(weights_only=True), so that nothing but tensors is unpickled; check it is Inception's."
+    """Load a state dict with torch.load(weights_only=True), so that nothing but tensors is unpickled;
+    check it is Inception's."""
     try: sd = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as e:
-        raise ValueError(f"{path} is not a plain tensor state dict (torch.load(weights_only=True) refused it): {e}") from e
+        raise ValueError(f"{path} is not a plain tensor state dict "
+                         f"(torch.load(weights_only=True) refused it): {e}") from e
     if not isinstance(sd, dict) or not all(torch.is_tensor(v) for v in sd.values()):
         raise ValueError(f"{path} does not hold a state dict of tensors")
     if "fc.weight" not in sd or tuple(sd["fc.weight"].shape) != (1008, 2048):
@@ -145,14 +151,16 @@ def to_uint8(images # [B, 3, H, W] uint8 in [0, 255], or float in [-1, 1]
 def _batches(images, batch_size):
     "Yield image batches from a tensor [N, 3, H, W] or an iterable of batches / (batch, label) pairs."
     if torch.is_tensor(images):
-        if images.dim() != 4 or images.shape[1] != 3: raise ValueError(f"expected [N, 3, H, W] images, got {tuple(images.shape)}")
+        if images.dim() != 4 or images.shape[1] != 3:
+            raise ValueError(f"expected [N, 3, H, W] images, got {tuple(images.shape)}")
         yield from images.split(batch_size)
     else:
         for b in images: yield b[0] if isinstance(b, (tuple, list)) else b
 
 # %% ../nbs/07_metrics.ipynb #49983c4e
 class InceptionFeatures:
-    "torch-fidelity's 'inception-v3-compat' network (TF 2015-12-05 weights) giving '2048' pool features and 'logits_unbiased'."
+    """torch-fidelity's 'inception-v3-compat' network (TF 2015-12-05 weights)
+    giving '2048' pool features and 'logits_unbiased'."""
     features = ("2048", "logits_unbiased")
     def __init__(self,
                  weights_path=None, # the weights file or its folder; None searches inception_weight_dirs()
@@ -161,7 +169,8 @@ class InceptionFeatures:
                 ):
         FeatureExtractorInceptionV3, _ = _fidelity_inception()
         self.path = find_inception_weights(weights_path)
-        load_inception_state_dict(self.path)                  # validate safely before torch-fidelity loads it (weights_only=False)
+        # validate safely before torch-fidelity loads it (weights_only=False)
+        load_inception_state_dict(self.path)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.batch_size = batch_size
         self.net = FeatureExtractorInceptionV3("inception-v3-compat", list(self.features),
@@ -185,12 +194,14 @@ def inception_stats(images, # [N, 3, H, W] uint8 or [-1, 1] float, or an iterabl
     "(μ, Σ) of the Inception pool features of `images`: compute once for the real set, reuse for every FID."
     return feature_stats(_extractor(extractor, weights_path, device)(images)["2048"])
 
-def compute_fid(real, # real images ([N, 3, H, W] uint8/[-1,1] float, or batches), or their (μ, Σ) from inception_stats
-                fake, # generated images, same forms
-                extractor:InceptionFeatures=None, weights_path=None, device=None)->float:
+def compute_fid(
+    real, # real images ([N, 3, H, W] uint8/[-1,1] float, or batches), or their (μ, Σ) from inception_stats
+    fake, # generated images, same forms
+    extractor:InceptionFeatures=None, weights_path=None, device=None)->float:
     "Standard FID (torch-fidelity's Inception features, our float64 Fréchet distance)."
     ext = _extractor(extractor, weights_path, device)
-    stats = [x if isinstance(x, tuple) and len(x) == 2 and torch.is_tensor(x[1]) and x[1].dim() == 2 else inception_stats(x, ext) for x in (real, fake)]
+    stats = [x if isinstance(x, tuple) and len(x) == 2 and torch.is_tensor(x[1]) and x[1].dim() == 2
+             else inception_stats(x, ext) for x in (real, fake)]
     return frechet_distance(*stats[0], *stats[1])
 
 def compute_is(images, # generated images, [N, 3, H, W] uint8/[-1,1] float, or batches
@@ -202,7 +213,8 @@ def compute_is(images, # generated images, [N, 3, H, W] uint8/[-1,1] float, or b
 def _coords(x):
     "x and y coordinate channels in [-1, 1], [B, 2, H, W]."
     B, _, H, W = x.shape
-    ys, xs = torch.meshgrid(torch.linspace(-1, 1, H, device=x.device), torch.linspace(-1, 1, W, device=x.device), indexing="ij")
+    ys, xs = torch.meshgrid(torch.linspace(-1, 1, H, device=x.device), torch.linspace(-1, 1, W, device=x.device),
+                            indexing="ij")
     return torch.stack([xs, ys])[None].expand(B, 2, H, W).to(x.dtype)
 
 class FaceSegmenter(nn.Module):
@@ -259,7 +271,8 @@ def train_face_segmenter(resolutions=(32, 64), # train on faces at these sizes, 
     weight = (share/share.sum()).clamp(min=1e-4).rsqrt().float()
     weight = weight/weight.mean()                              # 1/√share, mean 1
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)  # warm up, then anneal
+    # warm up, then anneal
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
     order = torch.Generator().manual_seed(seed)
     losses = []
     for step in range(steps):
@@ -280,10 +293,12 @@ def load_face_segmenter(path=None # a file saved by train_face_segmenter; None: 
                        )->FaceSegmenter:
     "Load a FaceSegmenter with torch.load(weights_only=True)."
     path = Path(path) if path is not None else ASSETS/FACE_SEGMENTER_FILE
-    if not path.is_file(): raise FileNotFoundError(f"no face segmenter at {path}; make one with train_face_segmenter(path=...)")
+    if not path.is_file():
+        raise FileNotFoundError(f"no face segmenter at {path}; make one with train_face_segmenter(path=...)")
     try: ck = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as e:
-        raise ValueError(f"{path} is not a plain-tensor segmenter file (torch.load(weights_only=True) refused it): {e}") from e
+        raise ValueError(f"{path} is not a plain-tensor segmenter file "
+                         f"(torch.load(weights_only=True) refused it): {e}") from e
     if not isinstance(ck, dict) or not {"parts", "width", "state_dict"} <= set(ck):
         raise ValueError(f"{path} is not a face segmenter file (expected the keys 'parts', 'width', 'state_dict')")
     model = FaceSegmenter(ck["parts"], ck["width"])
@@ -301,8 +316,10 @@ def _segmenter(model):
 # %% ../nbs/07_metrics.ipynb #d2d400df
 def _face_images(images):
     "[B, 3, H, W] float images in [-1, 1] (uint8 [0, 255] accepted), checked."
-    if images.dim() != 4 or images.shape[1] != 3: raise ValueError(f"expected [B, 3, H, W] images, got {tuple(images.shape)}")
-    if images.shape[-1] % 2 or images.shape[-2] % 2: raise ValueError(f"height and width must be even, got {tuple(images.shape[-2:])}")
+    if images.dim() != 4 or images.shape[1] != 3:
+        raise ValueError(f"expected [B, 3, H, W] images, got {tuple(images.shape)}")
+    if images.shape[-1] % 2 or images.shape[-2] % 2:
+        raise ValueError(f"height and width must be even, got {tuple(images.shape[-2:])}")
     return images.float()/127.5 - 1 if images.dtype == torch.uint8 else images.float()
 
 @torch.no_grad()
@@ -318,14 +335,17 @@ def segment(images, # [B, 3, H, W] images in [-1, 1] (or uint8)
 DETAIL_WEIGHT = 10.0   # scale of the per-part detail features (see the markdown above)
 
 def _part_features(p, rgb, grid):
-    "Layout [B, K·grid²], per-part mean colour [B, K·3], colour std [B, K·3] and detail [B, K] from part probabilities p [B, K, H, W]."
+    """Layout [B, K·grid²], per-part mean colour [B, K·3], colour std [B, K·3] and detail [B, K]
+    from part probabilities p [B, K, H, W]."""
     mass = p.sum((2, 3))[..., None] + 1e-6                             # [B, K, 1]
     mean = torch.einsum("bkhw,bchw->bkc", p, rgb)/mass                 # [B, K, 3] probability-weighted mean RGB
     sq = torch.einsum("bkhw,bchw->bkc", p, rgb**2)/mass                # [B, K, 3]
     std = (sq - mean**2).clamp(min=0).sqrt()
-    hp = (rgb - F.avg_pool2d(rgb, 3, 1, 1, count_include_pad=False)).abs().mean(1, keepdim=True)  # [B, 1, H, W] high-pass
+    # [B, 1, H, W] high-pass
+    hp = (rgb - F.avg_pool2d(rgb, 3, 1, 1, count_include_pad=False)).abs().mean(1, keepdim=True)
     detail = torch.einsum("bkhw,bchw->bk", p, hp)/mass[..., 0]         # [B, K] mean |high-pass| per part
-    return torch.cat([F.adaptive_avg_pool2d(p, grid).flatten(1), mean.flatten(1), std.flatten(1), DETAIL_WEIGHT*detail], 1)
+    return torch.cat([F.adaptive_avg_pool2d(p, grid).flatten(1), mean.flatten(1), std.flatten(1),
+                      DETAIL_WEIGHT*detail], 1)
 
 # %% ../nbs/07_metrics.ipynb #ee69fe30
 @torch.no_grad()
@@ -333,10 +353,12 @@ def face_part_features(images, # [B, 3, H, W] images in [-1, 1] (or uint8)
                        model:FaceSegmenter=None, # default: the shipped segmenter
                        grid:int=4, # the part-probability maps are average-pooled to grid × grid
                        batch_size:int=256)->torch.Tensor:
-    "Face-part features [B, K·(grid²+7)]: where each part is (pooled part probabilities), its mean colour, colour spread and detail."
+    """Face-part features [B, K·(grid²+7)]:
+    where each part is (pooled part probabilities), its mean colour, colour spread and detail."""
     model = _segmenter(model); images = _face_images(images)
     dev = next(model.parameters()).device
-    return torch.cat([_part_features(model(b.to(dev)).softmax(1), (b.to(dev) + 1)/2, grid).cpu() for b in images.split(batch_size)])
+    return torch.cat([_part_features(model(b.to(dev)).softmax(1), (b.to(dev) + 1)/2, grid).cpu()
+                      for b in images.split(batch_size)])
 
 # %% ../nbs/07_metrics.ipynb #aadf610f
 def face_part_stats(images, # [N, 3, H, W] faces in [-1, 1] (or uint8), N ≥ 2
@@ -348,7 +370,8 @@ def face_part_stats(images, # [N, 3, H, W] faces in [-1, 1] (or uint8), N ≥ 2
 def face_part_fd(real, # [N, 3, H, W] real faces in [-1, 1] (or uint8), or their (μ, Σ) from face_part_stats
                  fake, # [M, 3, H, W] generated faces, same forms
                  model:FaceSegmenter=None)->float:
-    "Face-Part Fréchet Distance (FPD): the Fréchet distance of face_part_features. Not FID: compare FPDs only with FPDs."
+    """Face-Part Fréchet Distance (FPD): the Fréchet distance of face_part_features.
+    Not FID: compare FPDs only with FPDs."""
     stats = [x if isinstance(x, tuple) else face_part_stats(x, model) for x in (real, fake)]
     return frechet_distance(*stats[0], *stats[1])
 
@@ -365,7 +388,8 @@ def eye_consistency(images, # [B, 3, H, W] face images in [-1, 1] (or uint8)
                     min_pixels:int=3, # an eye with fewer pixels counts as missing
                     parts=None, # part maps [B, H, W] to use instead of segmenting (e.g. the true masks)
                    )->dict:
-    "Per-image eye agreement: {'colour': iris RGB distance, 'position': mirror error / width, 'found': both eyes present}."
+    """Per-image eye agreement:
+    {'colour': iris RGB distance, 'position': mirror error / width, 'found': both eyes present}."""
     model = _segmenter(model); images = _face_images(images)
     parts = segment(images, model) if parts is None else parts
     names = model.parts
@@ -434,11 +458,12 @@ def real_face_stats(resolution:int, # image side
                     n:int=512, # validation faces
                     model:FaceSegmenter=None, # default: the shipped segmenter
                    )->dict:
-    "What `sample_scores` compares generated faces with: FPD statistics, mean pair distance and found share of real faces."
+    """What `sample_scores` compares generated faces with:
+    FPD statistics, mean pair distance and found share of real faces."""
     from sagan_nb.data import make_dataset
     real = make_dataset("faces", resolution=resolution, split="valid").batch(list(range(n)))[0].float()   # [n, 3, R, R]
-    return dict(n=n, resolution=resolution, stats=face_part_stats(real, model), pair_distance=mean_pair_distance(real[:256]),
-                found=float(parts_found(real, model).float().mean()))
+    return dict(n=n, resolution=resolution, stats=face_part_stats(real, model),
+                pair_distance=mean_pair_distance(real[:256]), found=float(parts_found(real, model).float().mean()))
 
 def sample_scores(G:nn.Module, # a Generator of faces
                   real:dict=None, # from real_face_stats; None computes it for G's resolution

@@ -16,7 +16,9 @@ from .spectral import spectral_norm
 from .optim import PAPER_LR_G, PAPER_LR_D, PAPER_BETAS   # the paper's TTUR values, from 04_ttur
 
 # %% ../nbs/05_models.ipynb #1846a303
-ARCH = {  # resolution: G multipliers (4×4 input, then each up-block), D multipliers (each down-block), which D blocks halve the side
+# resolution: G multipliers (4×4 input, then each up-block), D multipliers (each down-block),
+# which D blocks halve the side
+ARCH = {
     32:  dict(g=(4, 4, 4, 4),               d=(4, 4, 4, 4),              d_down=(True, True, False, False)),
     64:  dict(g=(16, 8, 4, 2, 1),           d=(1, 2, 4, 8, 16),          d_down=(True, True, True, True, False)),
     128: dict(g=(16, 16, 8, 4, 2, 1),       d=(1, 2, 4, 8, 16, 16),      d_down=(True,)*5 + (False,)),
@@ -37,7 +39,9 @@ def _check_attn_res(resolution, attn_res):
         raise ValueError(f"attn_res must be a list or tuple of feature-map sizes such as (16,), got {attn_res!r}")
     attn_res = tuple(sorted(int(s) for s in attn_res))
     bad = [s for s in attn_res if s not in sizes]
-    if bad: raise ValueError(f"attn_res {bad} not among the feature-map sizes {sizes} of a {resolution}×{resolution} model")
+    if bad:
+        raise ValueError(f"attn_res {bad} not among the feature-map sizes {sizes} "
+                         f"of a {resolution}×{resolution} model")
     return attn_res
 
 # %% ../nbs/05_models.ipynb #049a4af5
@@ -55,7 +59,8 @@ def sn(module:nn.Module, # a conv, linear or embedding layer
 
 # %% ../nbs/05_models.ipynb #73d37221
 class ConditionalBatchNorm2d(nn.Module):
-    "BatchNorm whose gain 1 + γ_y and bias β_y come from SN'd class embeddings; plain affine BatchNorm when n_classes = 0."
+    """BatchNorm whose gain 1 + γ_y and bias β_y come from SN'd class embeddings;
+    plain affine BatchNorm when n_classes = 0."""
     def __init__(self,
                  channels:int, # C
                  n_classes:int=0, # classes (0: unconditional)
@@ -84,7 +89,8 @@ class GBlock(nn.Module):
                  init:str="ortho", # weight initialisation
                 ):
         super().__init__()
-        self.bn1, self.bn2 = ConditionalBatchNorm2d(c_in, n_classes, init), ConditionalBatchNorm2d(c_out, n_classes, init)
+        self.bn1, self.bn2 = (ConditionalBatchNorm2d(c_in, n_classes, init),
+                              ConditionalBatchNorm2d(c_out, n_classes, init))
         self.conv1 = sn(nn.Conv2d(c_in, c_out, 3, padding=1), init)
         self.conv2 = sn(nn.Conv2d(c_out, c_out, 3, padding=1), init)
         self.shortcut = sn(nn.Conv2d(c_in, c_out, 1), init)
@@ -92,11 +98,13 @@ class GBlock(nn.Module):
     def forward(self, x, y=None):
         h = F.interpolate(F.relu(self.bn1(x, y)), scale_factor=2, mode="nearest")   # [B, c_in, 2H, 2W]
         h = self.conv2(F.relu(self.bn2(self.conv1(h), y)))                          # [B, c_out, 2H, 2W]
-        return h + F.interpolate(self.shortcut(x), scale_factor=2, mode="nearest")  # 1×1 conv, then up: same as up, then 1×1
+        # 1×1 conv, then up: same as up, then 1×1
+        return h + F.interpolate(self.shortcut(x), scale_factor=2, mode="nearest")
 
 # %% ../nbs/05_models.ipynb #6e114eb6
 class DBlock(nn.Module):
-    "Residual down-block: ReLU-conv3-ReLU-conv3-avgpool2, plus a 1×1 conv + avgpool shortcut; `first=True` is SNGAN's optimized first block."
+    """Residual down-block: ReLU-conv3-ReLU-conv3-avgpool2, plus a 1×1 conv + avgpool shortcut;
+    `first=True` is SNGAN's optimized first block."""
     def __init__(self,
                  c_in:int, # input channels
                  c_out:int, # output channels
@@ -134,9 +142,13 @@ def _run_attention(blocks, key, h, return_attn, attn):
 def _check_labels(y, n_classes, batch, who):
     "A clear error when labels are missing, unexpected or malformed."
     if n_classes == 0:
-        if y is not None: raise ValueError(f"this {who} is unconditional (n_classes=0): call it without y, or build it with n_classes > 0")
+        if y is not None:
+            raise ValueError(f"this {who} is unconditional (n_classes=0): "
+                             "call it without y, or build it with n_classes > 0")
         return
-    if y is None: raise ValueError(f"this {who} is class-conditional (n_classes={n_classes}): pass class labels y, a LongTensor of shape ({batch},)")
+    if y is None:
+        raise ValueError(f"this {who} is class-conditional (n_classes={n_classes}): "
+                         f"pass class labels y, a LongTensor of shape ({batch},)")
     if y.shape != (batch,) or y.dtype != torch.long:
         raise ValueError(f"y must be a LongTensor of shape ({batch},), got {y.dtype} of shape {tuple(y.shape)}")
     if y.device.type == "cpu" and len(y) and (y.min() < 0 or y.max() >= n_classes):
@@ -147,7 +159,8 @@ from .core import patch   # fastcore's @patch without fastcore (00_core)
 
 # %% ../nbs/05_models.ipynb #c9bf655d
 class Generator(nn.Module):
-    "SAGAN generator: SN linear → 4×4 → residual up-blocks with self-attention at `attn_res` → BN-ReLU-conv3 → tanh."
+    """SAGAN generator: SN linear → 4×4 → residual up-blocks with self-attention at `attn_res` →
+    BN-ReLU-conv3 → tanh."""
     def __init__(self,
                  resolution:int, # image side R: 32, 64, 128 or 256
                  ch:int, # channel width; block widths are ch × the ARCH multipliers
@@ -155,18 +168,21 @@ class Generator(nn.Module):
                  n_classes:int=0, # > 0: class-conditional BatchNorm
                  attn_res:tuple=None, # feature-map sides with self-attention; () for none; None: (R/2,)
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
-                 attn_scores:str="dot", # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
+                 # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
+                 attn_scores:str="dot",
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
         """Build the generator's layers. Arguments:
         resolution: image side R, 32, 64, 128 or 256; ch: channel width (block widths are ch × the ARCH multipliers);
         z_dim: length of the noise vector z; n_classes: > 0 for class-conditional BatchNorm, 0 for none;
         attn_res: feature-map sides with self-attention, () for none, None for (R/2,);
-        attn_variant: SelfAttention variant, "paper" or "official"; attn_scores: "dot" (the paper's), "cosine" or "similarity";
+        attn_variant: SelfAttention variant, "paper" or "official";
+        attn_scores: "dot" (the paper's), "cosine" or "similarity";
         init: weight initialisation, "ortho", "xavier" or "default"."""
         super().__init__()
         attn_res = _check_attn_res(resolution, (resolution // 2,) if attn_res is None else attn_res)
-        if ch < 1 or z_dim < 1 or n_classes < 0: raise ValueError(f"need ch >= 1, z_dim >= 1 and n_classes >= 0, got {ch}, {z_dim}, {n_classes}")
+        if ch < 1 or z_dim < 1 or n_classes < 0:
+            raise ValueError(f"need ch >= 1, z_dim >= 1 and n_classes >= 0, got {ch}, {z_dim}, {n_classes}")
         self.resolution, self.ch, self.z_dim, self.n_classes, self.attn_res = resolution, ch, z_dim, n_classes, attn_res
         widths = [ch * m for m in ARCH[resolution]["g"]]
         self.block_sizes = tuple(8 * 2**k for k in range(len(widths) - 1))       # each up-block's output side
@@ -182,11 +198,13 @@ class Generator(nn.Module):
 def forward(self:Generator,
             z:torch.Tensor, # noise [B, z_dim]
             y:torch.Tensor=None, # class labels [B] (conditional models only)
-            return_attn:bool=False, # also return [(feature side, β [B, N, N_key]), ...] of each attention layer, in order
+            # also return [(feature side, β [B, N, N_key]), ...] of each attention layer, in order
+            return_attn:bool=False,
            ):
     """Images [B, 3, R, R] in [-1, 1] from noise z: [B, z_dim] and, for conditional models, labels y: [B];
     with return_attn: True, also [(side, β), ...] of each attention layer, small maps first."""
-    if z.dim() != 2 or z.shape[1] != self.z_dim: raise ValueError(f"z must have shape [B, {self.z_dim}], got {tuple(z.shape)}")
+    if z.dim() != 2 or z.shape[1] != self.z_dim:
+        raise ValueError(f"z must have shape [B, {self.z_dim}], got {tuple(z.shape)}")
     _check_labels(y, self.n_classes, len(z), "Generator")
     h, attn = self.linear(z).view(len(z), -1, 4, 4), []            # [B, ch·m0, 4, 4]
     for block, side in zip(self.blocks, self.block_sizes):
@@ -197,21 +215,24 @@ def forward(self:Generator,
 
 # %% ../nbs/05_models.ipynb #df052c33
 class Discriminator(nn.Module):
-    "SAGAN discriminator: residual down-blocks with self-attention at `attn_res` → ReLU → sum pooling → SN linear (+ projection)."
+    """SAGAN discriminator: residual down-blocks with self-attention at `attn_res` → ReLU → sum pooling →
+    SN linear (+ projection)."""
     def __init__(self,
                  resolution:int, # image side R: 32, 64, 128 or 256
                  ch:int, # channel width; block widths are ch × the ARCH multipliers
                  n_classes:int=0, # > 0: projection term ⟨embed(y), h⟩
                  attn_res:tuple=None, # feature-map sides with self-attention; () for none; None: (R/2,)
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
-                 attn_scores:str="dot", # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
+                 # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
+                 attn_scores:str="dot",
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
         """Build the discriminator's layers. Arguments:
         resolution: image side R, 32, 64, 128 or 256; ch: channel width (block widths are ch × the ARCH multipliers);
         n_classes: > 0 adds the projection term ⟨embed(y), h⟩, 0 for none;
         attn_res: feature-map sides with self-attention, () for none, None for (R/2,);
-        attn_variant: SelfAttention variant, "paper" or "official"; attn_scores: "dot" (the paper's), "cosine" or "similarity";
+        attn_variant: SelfAttention variant, "paper" or "official";
+        attn_scores: "dot" (the paper's), "cosine" or "similarity";
         init: weight initialisation, "ortho", "xavier" or "default"."""
         super().__init__()
         attn_res = _check_attn_res(resolution, (resolution // 2,) if attn_res is None else attn_res)
@@ -241,7 +262,8 @@ def forward(self:Discriminator,
     """Logits [B] for images x: [B, 3, R, R] in [-1, 1] and, for conditional models, labels y: [B];
     with return_attn: True, also [(side, β), ...] of each attention layer, large maps first."""
     R = self.resolution
-    if x.dim() != 4 or tuple(x.shape[1:]) != (3, R, R): raise ValueError(f"x must have shape [B, 3, {R}, {R}], got {tuple(x.shape)}")
+    if x.dim() != 4 or tuple(x.shape[1:]) != (3, R, R):
+        raise ValueError(f"x must have shape [B, 3, {R}, {R}], got {tuple(x.shape)}")
     _check_labels(y, self.n_classes, len(x), "Discriminator")
     h, attn = x, []
     for k, block in enumerate(self.blocks):
@@ -254,21 +276,27 @@ def forward(self:Discriminator,
 
 # %% ../nbs/05_models.ipynb #5bc32914
 _TTUR = dict(lr_g=PAPER_LR_G, lr_d=PAPER_LR_D, betas=PAPER_BETAS, n_dis=1)    # the paper's (§5), one D step per G step
-_FAST_TTUR = dict(_TTUR, lr_g=2 * PAPER_LR_G, lr_d=2 * PAPER_LR_D)              # same 1 : 4 ratio, for runs of minutes on a CPU
+# same 1 : 4 ratio, for runs of minutes on a CPU
+_FAST_TTUR = dict(_TTUR, lr_g=2 * PAPER_LR_G, lr_d=2 * PAPER_LR_D)
 PRESETS = {
-    "imagenet128": dict(dataset="imagenet", resolution=128, ch=64, z_dim=128, n_classes=1000, attn_res=(64,), attn_variant="paper",
-                        batch_size=256, **_TTUR,
-                        note="the paper's model (feat64: IS 52.52, FID 18.65); attn_res=(32,) is its best-FID ablation (FID 18.28, IS 51.43)"),
-    "celeba128":   dict(dataset="celeba", resolution=128, ch=64, z_dim=128, n_classes=0, attn_res=(32,), attn_variant="paper",
-                        batch_size=64, **_TTUR, note="unconditional CelebA at 128; attention at 32×32"),
-    "celeba64":    dict(dataset="celeba", resolution=64, ch=64, z_dim=128, n_classes=0, attn_res=(32,), attn_variant="paper",
-                        batch_size=64, **_TTUR, note="unconditional CelebA at 64; attention at 32×32"),
-    "faces64":     dict(dataset="faces", resolution=64, ch=8, z_dim=128, n_classes=0, attn_res=(16,), attn_variant="paper",
-                        batch_size=32, **_FAST_TTUR, note="synthetic faces at 64, small enough for a CPU; TTUR rates doubled for short runs"),
-    "faces32":     dict(dataset="faces", resolution=32, ch=8, z_dim=128, n_classes=0, attn_res=(16,), attn_variant="paper",
-                        attn_scores="dot", batch_size=32, **dict(_FAST_TTUR, lr_d=2 * PAPER_LR_G), lr_decay="none", r1=0.0,
-                        note="synthetic faces at 32: the CPU default, trains in minutes; the paper's dot scores and constant rates, "
-                             "equal for G and D (2e-4), chosen over seeds in 10a_time_to_quality"),
+    "imagenet128": dict(dataset="imagenet", resolution=128, ch=64, z_dim=128, n_classes=1000, attn_res=(64,),
+                        attn_variant="paper", batch_size=256, **_TTUR,
+                        note="the paper's model (feat64: IS 52.52, FID 18.65); "
+                             "attn_res=(32,) is its best-FID ablation (FID 18.28, IS 51.43)"),
+    "celeba128":   dict(dataset="celeba", resolution=128, ch=64, z_dim=128, n_classes=0, attn_res=(32,),
+                        attn_variant="paper", batch_size=64, **_TTUR,
+                        note="unconditional CelebA at 128; attention at 32×32"),
+    "celeba64":    dict(dataset="celeba", resolution=64, ch=64, z_dim=128, n_classes=0, attn_res=(32,),
+                        attn_variant="paper", batch_size=64, **_TTUR,
+                        note="unconditional CelebA at 64; attention at 32×32"),
+    "faces64":     dict(dataset="faces", resolution=64, ch=8, z_dim=128, n_classes=0, attn_res=(16,),
+                        attn_variant="paper", batch_size=32, **_FAST_TTUR,
+                        note="synthetic faces at 64, small enough for a CPU; TTUR rates doubled for short runs"),
+    "faces32":     dict(dataset="faces", resolution=32, ch=8, z_dim=128, n_classes=0, attn_res=(16,),
+                        attn_variant="paper", attn_scores="dot", batch_size=32, **dict(_FAST_TTUR, lr_d=2 * PAPER_LR_G),
+                        lr_decay="none", r1=0.0,
+                        note="synthetic faces at 32: the CPU default, trains in minutes; the paper's dot scores "
+                             "and constant rates, equal for G and D (2e-4), chosen over seeds in 10a_time_to_quality"),
 }
 _MODEL_KEYS = ("resolution", "ch", "z_dim", "n_classes", "attn_res", "attn_variant", "attn_scores", "init")
 
@@ -279,7 +307,9 @@ def preset_config(name:str # a key of PRESETS
     return copy.deepcopy(PRESETS[name])
 
 def make_models(preset:str, # a key of PRESETS
-                **overrides, # model arguments that replace the preset's (resolution, ch, z_dim, n_classes, attn_res, attn_variant, attn_scores, init); None keeps the preset's
+                # model arguments that replace the preset's (resolution, ch, z_dim, n_classes, attn_res, attn_variant,
+                # attn_scores, init); None keeps the preset's
+                **overrides,
                ):
     "The preset's (Generator, Discriminator), with `overrides` applied."
     cfg = preset_config(preset)
