@@ -13,6 +13,7 @@ import math
 import torch, torch.nn as nn, torch.nn.functional as F
 from .attention import SelfAttention
 from .data import SyntheticFaces
+from .metrics import latents             # the one rule for a generator's noise (07_metrics)
 
 # %% ../nbs/07a_attention_maps.ipynb #0ea7fb57
 def attention_layers(model:nn.Module)->list:
@@ -163,8 +164,8 @@ def measure_attention(G:nn.Module, # a Generator of faces (eval mode is used)
     """Per attention layer ('G16', 'D16', ...): qd, eye_<part>, mouth_<part>, eye_mouth_dist and gamma;
     plus n and the queries found."""
     dev = next(G.parameters()).device
-    z = torch.randn(n, G.z_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
-    y = torch.zeros(n, dtype=torch.long, device=dev) if G.n_classes else None
+    z, y = latents(G, n, seed)                                              # as generate(G, n, seed) draws them
+    z, y = z.to(dev), (None if y is None else y.to(dev))
     modes = {m: m.training for m in (G, D) if m is not None}
     for m in modes: m.eval()
     sums, found_total = {}, torch.zeros(2)
@@ -241,9 +242,7 @@ def attention_samples(G:nn.Module=None, # a Generator of faces; None with `image
     nets = [m for m in (G, D) if m is not None]
     modes = {m: m.training for m in nets}
     for m in nets: m.eval()
-    if images is None:
-        gen = torch.Generator().manual_seed(seed)
-        z = torch.randn(n, G.z_dim, generator=gen)                               # the latents of generate(G, n, seed)
+    if images is None: z, y = latents(G, n, seed)                                 # the latents of generate(G, n, seed)
     R = G.resolution if images is None else images.shape[-1]
     queries, masks = fixed_queries(R)
     parts = {}
@@ -251,7 +250,8 @@ def attention_samples(G:nn.Module=None, # a Generator of faces; None with `image
         for i in range(0, n if images is None else len(images), batch_size):
             if images is None:
                 dev = next(G.parameters()).device
-                img, attn = G(z[i:i + batch_size].to(dev), return_attn=True)
+                yb = None if y is None else y[i:i + batch_size].to(dev)
+                img, attn = G(z[i:i + batch_size].to(dev), yb, return_attn=True)
                 layers = [("G", attn)]
             else: img, layers = images[i:i + batch_size], []
             if D is not None: layers.append(("D", D(img.to(next(D.parameters()).device), return_attn=True)[1]))

@@ -7,8 +7,8 @@ __all__ = ['INCEPTION_WEIGHTS_FILE', 'INCEPTION_WEIGHTS_ENV', 'ASSETS', 'FACE_SE
            'feature_stats', 'frechet_distance', 'inception_score', 'inception_weight_dirs', 'find_inception_weights',
            'load_inception_state_dict', 'to_uint8', 'InceptionFeatures', 'inception_stats', 'compute_fid', 'compute_is',
            'FaceSegmenter', 'train_face_segmenter', 'load_face_segmenter', 'segment', 'face_part_features',
-           'face_part_stats', 'face_part_fd', 'eye_consistency', 'mean_pair_distance', 'parts_found', 'generate',
-           'real_face_stats', 'sample_scores']
+           'face_part_stats', 'face_part_fd', 'eye_consistency', 'mean_pair_distance', 'parts_found', 'latents',
+           'generate', 'real_face_stats', 'sample_scores']
 
 # %% ../nbs/07_metrics.ipynb #b1077070
 import os
@@ -434,6 +434,16 @@ def parts_found(images, # [B, 3, H, W] faces in [-1, 1] (or uint8)
     return torch.stack([(seg == model.parts.index(p)).sum(1) >= min_pixels for p in parts], 1).all(1)
 
 # %% ../nbs/07_metrics.ipynb #4d79c6f3
+def latents(G:nn.Module, # a Generator
+            n:int, # samples
+            seed:int, # seeds z (and the classes y of a conditional G)
+           )->tuple: # z [n, z_dim] and y [n] (None for an unconditional G), on the CPU
+    "The noise of n samples of G: the one rule by which this package draws a generator's latents from a seed."
+    gen = torch.Generator().manual_seed(seed)
+    z = torch.randn(n, G.z_dim, generator=gen)                    # [n, z_dim]
+    y = torch.randint(G.n_classes, (n,), generator=gen) if getattr(G, "n_classes", 0) else None
+    return z, y
+
 @torch.no_grad()
 def generate(G:nn.Module, # a Generator on any device; it runs in eval mode, which is restored after
              n:int=512, # images
@@ -441,9 +451,7 @@ def generate(G:nn.Module, # a Generator on any device; it runs in eval mode, whi
              batch_size:int=64,
             )->torch.Tensor: # [n, 3, R, R] float32 on the CPU, clamped to [-1, 1]
     "n samples of G from seeded noise."
-    gen, dev = torch.Generator().manual_seed(seed), next(G.parameters()).device
-    z = torch.randn(n, G.z_dim, generator=gen)                    # [n, z_dim]
-    y = torch.randint(G.n_classes, (n,), generator=gen) if getattr(G, "n_classes", 0) else None
+    (z, y), dev = latents(G, n, seed), next(G.parameters()).device
     was, out = G.training, []
     G.eval()
     try:

@@ -94,3 +94,18 @@ def test_part_queries_are_the_centroids_and_nan_when_missing():
     ys, xs = m.nonzero(as_tuple=True)
     assert q[0, 0].tolist() == pytest.approx([ys.float().mean().item(), xs.float().mean().item()])
     assert q[1, 1].isnan().all() and not q[1, 0].isnan().any()
+
+def test_attention_samples_measures_the_faces_that_generate_draws():
+    "G's own loop and D reading metrics.generate's images see the same faces; a conditional G is given its classes too."
+    from sagan_nb.models import make_models
+    from sagan_nb.metrics import generate
+    from sagan_nb.attention_maps import attention_samples
+    torch.manual_seed(0); G, D = make_models("faces32")
+    own = attention_samples(G, 12, seed=7, D=D, batch_size=5)
+    read = attention_samples(images=generate(G, 12, seed=7), D=D, batch_size=5)
+    assert own["D16"].keys() == read["D16"].keys()
+    for k in own["D16"]: torch.testing.assert_close(own["D16"][k], read["D16"][k], equal_nan=True)
+    other = attention_samples(images=generate(G, 12, seed=8), D=D)            # another seed: other faces, other maps
+    assert not torch.allclose(other["D16"]["eye_right_eye"], own["D16"]["eye_right_eye"])
+    Gc, _ = make_models("faces32", n_classes=3)
+    assert len(attention_samples(Gc, 4, seed=1)["G16"]["eye_right_eye"]) == 4
