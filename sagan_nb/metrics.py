@@ -8,7 +8,7 @@ __all__ = ['INCEPTION_WEIGHTS_FILE', 'INCEPTION_WEIGHTS_ENV', 'ASSETS', 'FACE_SE
            'load_inception_state_dict', 'to_uint8', 'InceptionFeatures', 'inception_stats', 'compute_fid', 'compute_is',
            'FaceSegmenter', 'train_face_segmenter', 'load_face_segmenter', 'segment', 'face_part_features',
            'face_part_stats', 'face_part_fd', 'eye_consistency', 'mean_pair_distance', 'parts_found', 'latents',
-           'generate', 'real_face_stats', 'sample_scores']
+           'generate', 'real_face_stats', 'image_scores', 'sample_scores']
 
 # %% ../nbs/07_metrics.ipynb #b1077070
 import os
@@ -473,15 +473,21 @@ def real_face_stats(resolution:int, # image side
     return dict(n=n, resolution=resolution, stats=face_part_stats(real, model),
                 pair_distance=mean_pair_distance(real[:256]), found=float(parts_found(real, model).float().mean()))
 
+def image_scores(fake:torch.Tensor, # [n, 3, R, R] generated faces in [-1, 1]
+                 real:dict, # from real_face_stats, at the same R
+                 model:FaceSegmenter=None, # default: the shipped segmenter
+                )->dict:
+    "{'fpd', 'spread', 'found'} of the faces `fake` (FPD and found over all, spread over the first 256), every face counted."
+    return dict(fpd=round(face_part_fd(real["stats"], fake, model), 4),
+                spread=round(mean_pair_distance(fake[:256]) / real["pair_distance"], 4),
+                found=round(float(parts_found(fake, model).float().mean()), 4))
+
 def sample_scores(G:nn.Module, # a Generator of faces
                   real:dict=None, # from real_face_stats; None computes it for G's resolution
                   n:int=512, # samples (FPD and found use all, spread the first 256)
                   seed:int=123, # seeds the latents
                   model:FaceSegmenter=None, # default: the shipped segmenter
                  )->dict:
-    "{'fpd', 'spread', 'found'} of n samples of G, every sample counted."
+    "{'fpd', 'spread', 'found'} of n samples of G (`generate`, then `image_scores`), every sample counted."
     real = real or real_face_stats(G.resolution, n, model)
-    fake = generate(G, n, seed)
-    return dict(fpd=round(face_part_fd(real["stats"], fake, model), 4),
-                spread=round(mean_pair_distance(fake[:256]) / real["pair_distance"], 4),
-                found=round(float(parts_found(fake, model).float().mean()), 4))
+    return image_scores(generate(G, n, seed), real, model)

@@ -57,7 +57,7 @@ class TrainConfig:
     ckpt_every: int = 500
     sample_every: int = 250
     log_every: int = 25
-    # 0: off. faces: face-part FD (FPD); other data: Inception FID when its weights are found
+    # 0: off. faces: FPD, spread and found; other data: Inception FID when its weights are found
     fid_every: int = 0
     fid_samples: int = 512           # generated (and real) images per FID/FPD
     device: str = "auto"             # auto | cpu | cuda | cuda:N
@@ -199,7 +199,8 @@ def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> 
 
 # %% ../nbs/08_training.ipynb #c3b29e11
 class Evaluator:
-    "FID (Inception, real data) or FPD (synthetic faces) of a G's samples against the validation split."
+    """FID (Inception, real data), or FPD, spread and found (synthetic faces: `metrics.image_scores`, as the
+    experiments score a run), of a G's samples against the validation split."""
     def __init__(self, cfg:TrainConfig, device):
         from sagan_nb import metrics
         self.n, self.device, self.score = cfg.fid_samples, torch.device(device), None
@@ -208,25 +209,24 @@ class Evaluator:
             raise ValueError(f"--fid-every compares with a validation split, and there is none: {e}") from None
         if self.n > len(real):
             raise ValueError(f"--fid-samples {self.n} is more than the {len(real)} images of the validation split")
-        if cfg.dataset == "faces":                                      # offline: the face-part segmenter's features
-            stats = metrics.feature_stats(metrics.face_part_features(real.batch(list(range(self.n)))[0]))
-            self.name, self.score = "fpd", lambda fake: metrics.face_part_fd(stats, fake)
+        if cfg.dataset == "faces":                                      # offline: the face-part segmenter
+            faces = metrics.real_face_stats(cfg.resolution, self.n)     # the first n validation faces
+            self.score = lambda fake: metrics.image_scores(fake, faces)
             return
-        self.name = "fid"
         try: ext = metrics.InceptionFeatures(metrics.find_inception_weights(), self.device)
         except (FileNotFoundError, ImportError) as e: _warn(f"FID is off for this run: {e}"); return
         stream = BatchStream(real, 64, seed=1, distributed=False)
         stats = metrics.inception_stats([next(stream)[0] for _ in range(max(1, self.n // 64))], ext)
-        self.score = lambda fake: metrics.compute_fid(stats, fake, ext)
+        self.score = lambda fake: {"fid": round(float(metrics.compute_fid(stats, fake, ext)), 4)}
 
     @torch.no_grad()
     def __call__(self, G:nn.Module, autocast=contextlib.nullcontext) -> dict:
-        """{'fpd' or 'fid': score} of `n` samples of G ({} when off),
+        """{'fid': score} or {'fpd', 'spread', 'found'} of `n` samples of G ({} when off),
         drawn by `metrics.generate` from fixed noise, so scores over a run compare."""
         if self.score is None: return {}
         from sagan_nb.metrics import generate
         with autocast(): fakes = generate(G, self.n, seed=12345)    # [n, 3, R, R]: the library's one way to sample a G
-        return {self.name: round(float(self.score(fakes)), 4)}
+        return self.score(fakes)
 
 # %% ../nbs/08_training.ipynb #d6846cef
 def _pick_device(name):

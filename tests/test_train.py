@@ -226,3 +226,16 @@ def test_a_config_saved_before_the_new_settings_resumes_as_it_trained():
     for k in ("attn_scores", "lr_decay"): saved.pop(k)
     cfg, _ = resume_config(saved, {})
     assert (cfg.attn_scores, cfg.lr_decay) == ("dot", "none")
+
+def test_fid_every_on_faces_logs_the_scores_of_the_experiments(tmp_path):
+    "--fid-every on the faces logs FPD, spread and found of the EMA G, as metrics.sample_scores gives them from its checkpoint."
+    import json
+    from sagan_nb.checkpoint import load_models
+    from sagan_nb.metrics import sample_scores, real_face_stats
+    r = subprocess.run([str(BIN/"sagan-train"), *TINY, "--steps", "3", "--fid-every", "3", "--fid-samples", "32",
+                        "--out", str(tmp_path)], capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    rec = [json.loads(l) for l in (tmp_path/"metrics.jsonl").read_text().splitlines() if '"fpd"' in l][-1]
+    G, _, _ = load_models(tmp_path/"checkpoints"/"last.pt")
+    want = sample_scores(G, real_face_stats(32, 32), n=32, seed=12345)
+    assert rec["step"] == 3 and {k: rec[k] for k in want} == want, (rec, want)
