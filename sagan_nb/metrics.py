@@ -477,7 +477,8 @@ def image_scores(fake:torch.Tensor, # [n, 3, R, R] generated faces in [-1, 1]
                  real:dict, # from real_face_stats, at the same R
                  model:FaceSegmenter=None, # default: the shipped segmenter
                 )->dict:
-    "{'fpd', 'spread', 'found'} of the faces `fake` (FPD and found over all, spread over the first 256), every face counted."
+    """{'fpd', 'spread', 'found'} of the faces `fake`, every face counted:
+    FPD and found over all of them, spread over the first 256."""
     return dict(fpd=round(face_part_fd(real["stats"], fake, model), 4),
                 spread=round(mean_pair_distance(fake[:256]) / real["pair_distance"], 4),
                 found=round(float(parts_found(fake, model).float().mean()), 4))
