@@ -7,7 +7,7 @@ missing, MathJax (copied from the jupyter-server-mathjax package) must typeset 0
 must load, Sphinx's search (served over http://127.0.0.1, as a web host serves it) must find 02_spectral_norm for
 "spectral", and the API page must show `SelfAttention`. Set SAGAN_BROWSER_SHOTS=<folder> to keep screenshots.
 """
-import functools, http.server, json, os, re, threading
+import functools, http.server, json, os, re, subprocess, sys, threading
 from pathlib import Path
 import pytest
 from run_notebooks import notebooks
@@ -204,3 +204,14 @@ def test_book_in_a_browser_offline(book, tmp_path):
     assert imgs and any(i["ok"] for i in imgs), f"no stored figure loaded in the page (images: {imgs[:5]})"
     assert sa_visible, "the API page does not show sagan_nb.attention.SelfAttention"
     assert any(h.split("#")[0].split("?")[0] == "02_spectral_norm.html" for h in hits), f"the search for 'spectral' missed 02: {hits}"
+
+def test_a_missing_image_stops_the_build(tmp_path):
+    "An image that markdown names but that is not there fails the build with one line naming it, not a broken page."
+    import nbformat, book as bk
+    from nbformat.v4 import new_notebook, new_markdown_cell
+    src = tmp_path/"nbs"; src.mkdir()
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Book\n> index\n\n![gone](../results/no_such_figure.png)")]),
+                   src/"index.ipynb")
+    r = subprocess.run([sys.executable, str(ROOT/"tools"/"book.py"), "--src", str(src), "--out", str(tmp_path/"out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "no_such_figure.png" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]

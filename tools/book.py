@@ -106,7 +106,7 @@ def link_notebooks(md, stems):
 def copy_images(md, src_dir, stage):
     """Copy images that markdown references by a relative path into stage/_assets/ (keeping their path below the repository)
     and point the markdown there; Sphinx then copies them into the book. A path is looked up beside the source notebook
-    first, then in nbs/."""
+    first, then in nbs/; a missing image stops the build (FileNotFoundError)."""
     def fix(m):
         url = m.group(2)
         if not _is_local(url): return m.group(0)
@@ -114,8 +114,7 @@ def copy_images(md, src_dir, stage):
         for base in (Path(src_dir), ROOT/"nbs"):
             p = (base/rel).resolve()
             if p.is_file(): break
-        else:
-            print(f"   warning: image {url} not found beside {src_dir} nor in nbs/", file=sys.stderr); return m.group(0)
+        else: raise FileNotFoundError(f"the image {url} is neither beside {src_dir} nor in nbs/: a book page would show it broken")
         try: dest = Path("_assets")/p.relative_to(ROOT)
         except ValueError: dest = Path("_assets")/"external"/p.name
         (stage/dest).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(p, stage/dest)
@@ -219,7 +218,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     try: check_paths(a.src, a.out)
     except (ValueError, FileNotFoundError) as e: ap.error(str(e))            # one line, exit 2, nothing deleted
-    build(a.src, a.out)
+    try: build(a.src, a.out)
+    except FileNotFoundError as e: print(f"book.py: error: {e}", file=sys.stderr); return 1
     return 0
 
 if __name__ == "__main__": sys.exit(main())
