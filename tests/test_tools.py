@@ -84,3 +84,11 @@ def test_check_sync_names_a_notebook_that_is_not_json(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 1 and "Traceback" not in r.stderr and len(lines) == 1, r.stderr[-3000:]
     assert "nbs/01_attention.ipynb is not valid JSON" in lines[0] and "line " in lines[0], lines
+
+def test_docs_run_warns_when_the_cpu_is_busy(monkeypatch):
+    "A docs run on a loaded CPU says so before it starts: its timings would be of a shared CPU."
+    import docs_run
+    monkeypatch.setattr(docs_run.os, "getloadavg", lambda: (3.2, 2.0, 1.0))
+    assert "load average is 3.2" in docs_run.busy_warning()
+    monkeypatch.setattr(docs_run.os, "getloadavg", lambda: (0.3, 0.2, 0.1))
+    assert docs_run.busy_warning() is None

@@ -105,6 +105,13 @@ def run(path:Path)->float:
     subprocess.run([str(Path(sys.executable).parent/"nbdev_clean"), "--fname", str(path)], cwd=ROOT, check=True)
     return secs
 
+def busy_warning(limit:float=1.0):
+    "A line to print when the CPU is already busy (1-minute load average over `limit`), else None."
+    load = os.getloadavg()[0]
+    if load <= limit: return None
+    return (f"warning: the load average is {load:.1f}: the notebooks' printed timings will be of a shared CPU, and a "
+            f"kernel's OpenMP threads sharing a core with another job can make a run several times slower")
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help="re-execute notebooks whose file name contains one of these (stale or not)")
@@ -116,6 +123,7 @@ def main(argv=None):
         for p in notebooks(): print(f"{p.name}: {staleness(p) or 'fresh'}")
         return 0
     if not todo: print("every notebook's outputs are fresh"); return 0
+    if (busy := busy_warning()): print(busy, flush=True)
     failed = []
     for p in todo:
         print(f"docs run of {p.name} ...", flush=True)
