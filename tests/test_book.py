@@ -207,7 +207,7 @@ def test_book_in_a_browser_offline(book, tmp_path):
 
 def test_a_missing_image_stops_the_build(tmp_path):
     "An image that markdown names but that is not there fails the build with one line naming it, not a broken page."
-    import nbformat, book as bk
+    import nbformat
     from nbformat.v4 import new_notebook, new_markdown_cell
     src = tmp_path/"nbs"; src.mkdir()
     nbformat.write(new_notebook(cells=[new_markdown_cell("# Book\n> index\n\n![gone](../results/no_such_figure.png)")]),
