@@ -14,7 +14,7 @@ from .spectral import spectral_norm  # derived in 02_spectral_norm: a parametriz
 
 # %% ../nbs/01_attention.ipynb #573aa16e
 _VARIANTS = ("paper", "official")
-_SCORES = ("dot", "cosine", "similarity")
+_SCORES = ("dot", "centred", "cosine", "similarity")
 
 def _dense(t:torch.Tensor)->torch.Tensor:
     """A row-major copy of t: stride 1 in the last dimension even when that dimension has size 1
@@ -31,10 +31,11 @@ class SelfAttention(nn.Module):
                  # "official": the authors' code, h is C→C/2 and keys/values are 2×2 max-pooled
                  variant:str="paper",
                  sn:bool=True, # spectrally normalise f, g, h and v
-                 # "dot": the paper's f(x_i)ᵀg(x_j); "cosine": τ·cos(f(x_i), g(x_j));
+                 # "dot": the paper's f(x_i)ᵀg(x_j); "centred": f(x_i)ᵀ(g(x_j) − mean_j g(x_j));
+                 # "cosine": τ·cos(f(x_i), g(x_j));
                  # "similarity": g is f, τ·cos(f(x_i), f(x_j))
                  scores:str="dot",
-                 tau:float=20.0, # τ, the temperature of the cosine scores (unused by "dot")
+                 tau:float=20.0, # τ, the temperature of the cosine scores (cosine and similarity only)
                 ):
         super().__init__()
         if variant not in _VARIANTS: raise ValueError(f"variant must be one of {_VARIANTS}, got {variant!r}")
@@ -57,7 +58,7 @@ class SelfAttention(nn.Module):
 
     def extra_repr(self):
         return (f"channels={self.channels}, variant={self.variant!r}, scores={self.scores!r}"
-                + (f", tau={self.tau}" if self.scores != "dot" else ""))
+                + (f", tau={self.tau}" if self.scores in ("cosine", "similarity") else ""))
 
 # %% ../nbs/01_attention.ipynb #1bbba700
 @patch
@@ -70,7 +71,8 @@ def _qkv(self:SelfAttention, x):
                              f"got {tuple(x.shape[-2:])}")
         keys, vals = F.max_pool2d(keys, 2), F.max_pool2d(vals, 2)  # [B, ·, H/2, W/2]
     q, k = self.g(x).flatten(2).transpose(1, 2), keys.flatten(2).transpose(1, 2)   # [B, N, C/8], [B, M, C/8]
-    if self.scores != "dot": q, k = self.tau * F.normalize(q, dim=-1), F.normalize(k, dim=-1)   # then qᵀk = τ·cos
+    if self.scores == "centred": q = q - q.mean(dim=1, keepdim=True)   # minus the mean query over positions
+    elif self.scores != "dot": q, k = self.tau * F.normalize(q, dim=-1), F.normalize(k, dim=-1)   # then qᵀk = τ·cos
     return q, k, vals.flatten(2).transpose(1, 2)
 
 # %% ../nbs/01_attention.ipynb #04d6b5d6

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 import torch
 from .models import make_models, PRESETS, _check_attn_res
+from .attention import _SCORES   # the attention score choices (01_attention)
 from .data import RESOLUTIONS
 from .core import patch   # fastcore's @patch without fastcore (00_core)
 try: import fcntl                                                     # POSIX file locks; absent on Windows
@@ -107,7 +108,7 @@ def check_checkpoint_models(ck:dict, path, config:dict=None):
                              f"{k} is {got.get(k, 'missing')}, the config needs {want.get(k, 'none')}")
 
 # %% ../nbs/07b_checkpoints.ipynb #7dd3417e
-_CHOICES = {"attn_variant": ("paper", "official"), "attn_scores": ("dot", "cosine", "similarity")}
+_CHOICES = {"attn_variant": ("paper", "official"), "attn_scores": _SCORES}
 
 def checked_model_config(ck:dict, # a loaded checkpoint
                          source, # what to call it in an error: its path

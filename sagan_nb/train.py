@@ -17,6 +17,7 @@ from tqdm import tqdm
 from .losses import d_hinge_loss, g_hinge_loss, r1_penalty
 from .optim import make_optimizers
 from .models import make_models, preset_config, PRESETS, _check_attn_res
+from .attention import _SCORES   # the attention score choices (01_attention)
 from .data import make_dataset, BatchStream, RESOLUTIONS
 from .core import patch   # fastcore's @patch without fastcore (00_core)
 from .checkpoint import (RunWriteError, DiskFullError, RunBusyError, RunFolder, atomic_write, save_checkpoint,
@@ -35,7 +36,7 @@ class TrainConfig:
     ch: int = None                   # channel width of G and D
     attn_res: tuple = None           # feature-map sizes with self-attention; () for none
     attn_variant: str = "paper"      # paper | official
-    attn_scores: str = None          # dot (the paper's) | cosine | similarity (preset's by default; see 01_attention)
+    attn_scores: str = None          # dot (paper) | centred | cosine | similarity (preset's default; 01_attention)
     conditional: bool = None         # class-conditional G (cond. BN) and projection D
     steps: int = 2500                # G steps (faces32 on a 2-core CPU: about seven minutes; 10a_time_to_quality)
     batch_size: int = None           # per process
@@ -124,8 +125,8 @@ def _check_values(c:TrainConfig):
     if c.amp not in ("auto", "bf16", "off"): raise ValueError(f"--amp must be auto, bf16 or off, got {c.amp!r}")
     if c.attn_variant not in ("paper", "official"):
         raise ValueError(f"--attn-variant must be paper or official, got {c.attn_variant!r}")
-    if c.attn_scores not in ("dot", "cosine", "similarity"):
-        raise ValueError(f"--attn-scores must be dot, cosine or similarity, got {c.attn_scores!r}")
+    if c.attn_scores not in _SCORES:
+        raise ValueError(f"--attn-scores must be one of {', '.join(_SCORES)}, got {c.attn_scores!r}")
     if c.lr_decay not in ("none", "linear"): raise ValueError(f"--lr-decay must be none or linear, got {c.lr_decay!r}")
     for k in ("lr_g", "lr_d"):
         if not float(getattr(c, k)) > 0: raise ValueError(f"{_flag(k)} must be positive, got {getattr(c, k)}")

@@ -245,3 +245,24 @@ def test_fid_every_on_faces_logs_the_scores_of_the_experiments(tmp_path):
                 found=float(parts_found(fake).float().mean()))
     assert rec["step"] == 3, rec
     for k, v in want.items(): assert abs(rec[k] - v) < 1e-3, (k, rec[k], v)
+
+def test_centred_scores_train_and_reload(tmp_path):
+    "A run with --attn-scores centred reloads with centred blocks, whose maps match f(x_i)ᵀ(g(x_j) − mean_j g(x_j)) from the convs."
+    from sagan_nb.checkpoint import load_models
+    from sagan_nb.attention import SelfAttention
+    r = sagan_train(*TINY, "--attn-scores", "centred", "--steps", "3", "--ckpt-every", "3", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    G, D, _ = load_models(tmp_path/"checkpoints"/"last.pt")
+    blocks = [m for m in (*G.modules(), *D.modules()) if isinstance(m, SelfAttention)]
+    assert blocks and all(b.scores == "centred" for b in blocks)
+    blk = blocks[0]
+    x = torch.randn(2, blk.channels, 8, 8) + 1.0                        # a shared mean, so centring matters
+    with torch.no_grad():
+        _, beta = blk(x, return_attn=True)                              # [2, 64, 64]
+        f, g = blk.f(x).flatten(2), blk.g(x).flatten(2)                 # [2, C/8, 64] keys f(x_i), queries g(x_j)
+        s = (g - g.mean(-1, keepdim=True)).transpose(1, 2) @ f          # [2, j, i]
+        dot = torch.softmax(g.transpose(1, 2) @ f, -1)                  # the paper's map from the same convs
+    torch.testing.assert_close(beta, torch.softmax(s, -1))
+    assert (beta - dot).abs().max() > 1e-3
+    r = sagan_train(*TINY, "--attn-scores", "centered", "--steps", "1", "--out", str(tmp_path/"bad"))
+    assert r.returncode != 0 and "--attn-scores must be one of dot, centred" in r.stderr
