@@ -92,3 +92,25 @@ def test_docs_run_warns_when_the_cpu_is_busy(monkeypatch):
     assert "load average is 3.2" in docs_run.busy_warning()
     monkeypatch.setattr(docs_run.os, "getloadavg", lambda: (0.3, 0.2, 0.1))
     assert docs_run.busy_warning() is None
+
+# ---- tools/ttq_table.py ---------------------------------------------------------------------------------------------
+
+def test_ttq_table_takes_each_seeds_last_row_and_scipys_interval(tmp_path, monkeypatch):
+    "Only the rows that hold the attention report count; the interval matches scipy's t-interval over seeds."
+    import json, ttq_table
+    from scipy import stats
+    fpd = [0.5, 0.9, 1.6]
+    rep = {k: {"eye_right_eye": [2.0, 1, 3], "eye_mouth_dist": [0.3, 0, 1], "mouth_mouth": [1.0, 0, 2]}
+           for k in ("G16", "G16_untrained", "D16_real")}
+    rows = [dict(name="r", seed=s, step=500, seconds=9, ema=dict(fpd=9.0, spread=0, found=0), raw=dict(fpd=9.0))
+            for s in range(3)]                                                        # earlier rows: no report, ignored
+    rows += [dict(name="r", seed=s, step=2500, seconds=99, ema=dict(fpd=f, spread=1, found=0.5), raw=dict(fpd=f),
+                  fixed=rep) for s, f in enumerate(fpd)]
+    (tmp_path/"a.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    monkeypatch.setattr(ttq_table, "FILES", (tmp_path/"a.jsonl",))
+    summary = ttq_table.table(["r"]).splitlines()[-1]
+    lo, hi = stats.t.interval(0.95, 2, loc=sum(fpd) / 3, scale=stats.sem(fpd))
+    assert summary.startswith("| `r`, 3 seeds |") and f"| {sum(fpd) / 3:.2f} [{lo:.2f}, {hi:.2f}] |" in summary
+    rows2 = [r for r in rows if r["seed"] < 2]
+    (tmp_path/"a.jsonl").write_text("\n".join(json.dumps(r) for r in rows2))
+    assert "2 seeds (fewer than 3 seeds)" in ttq_table.table(["r"])
