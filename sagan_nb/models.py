@@ -168,7 +168,7 @@ class Generator(nn.Module):
                  n_classes:int=0, # > 0: class-conditional BatchNorm
                  attn_res:tuple=None, # feature-map sides with self-attention; () for none; None: (R/2,)
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
-                 # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
+                 # SelfAttention scores: "dot" (the paper's), "centred", "cosine" or "similarity" (01_attention)
                  attn_scores:str="dot",
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
@@ -177,7 +177,7 @@ class Generator(nn.Module):
         z_dim: length of the noise vector z; n_classes: > 0 for class-conditional BatchNorm, 0 for none;
         attn_res: feature-map sides with self-attention, () for none, None for (R/2,);
         attn_variant: SelfAttention variant, "paper" or "official";
-        attn_scores: "dot" (the paper's), "cosine" or "similarity";
+        attn_scores: "dot" (the paper's), "centred", "cosine" or "similarity";
         init: weight initialisation, "ortho", "xavier" or "default"."""
         super().__init__()
         attn_res = _check_attn_res(resolution, (resolution // 2,) if attn_res is None else attn_res)
@@ -223,7 +223,7 @@ class Discriminator(nn.Module):
                  n_classes:int=0, # > 0: projection term ⟨embed(y), h⟩
                  attn_res:tuple=None, # feature-map sides with self-attention; () for none; None: (R/2,)
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
-                 # SelfAttention scores: "dot" (the paper's), "cosine" or "similarity" (01_attention)
+                 # SelfAttention scores: "dot" (the paper's), "centred", "cosine" or "similarity" (01_attention)
                  attn_scores:str="dot",
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
@@ -232,7 +232,7 @@ class Discriminator(nn.Module):
         n_classes: > 0 adds the projection term ⟨embed(y), h⟩, 0 for none;
         attn_res: feature-map sides with self-attention, () for none, None for (R/2,);
         attn_variant: SelfAttention variant, "paper" or "official";
-        attn_scores: "dot" (the paper's), "cosine" or "similarity";
+        attn_scores: "dot" (the paper's), "centred", "cosine" or "similarity";
         init: weight initialisation, "ortho", "xavier" or "default"."""
         super().__init__()
         attn_res = _check_attn_res(resolution, (resolution // 2,) if attn_res is None else attn_res)
