@@ -114,3 +114,18 @@ def test_ttq_table_takes_each_seeds_last_row_and_scipys_interval(tmp_path, monke
     rows2 = [r for r in rows if r["seed"] < 2]
     (tmp_path/"a.jsonl").write_text("\n".join(json.dumps(r) for r in rows2))
     assert "2 seeds (fewer than 3 seeds)" in ttq_table.table(["r"])
+
+# ---- tools/attn_peaks.py ---------------------------------------------------------------------------------------------
+
+def test_attn_peaks_reads_uniform_and_one_hot_maps_and_the_blocks_beta():
+    "peaks: 1× and entropy 1 for uniform maps, N× and entropy 0 for one-hot maps; block_maps returns the block's own β."
+    import torch, attn_peaks
+    from sagan_nb.attention import SelfAttention
+    n = 16
+    assert attn_peaks.peaks(torch.full((2, n, n), 1 / n)) == pytest.approx((1.0, 1.0))
+    assert attn_peaks.peaks(torch.eye(n).expand(2, n, n)) == pytest.approx((float(n), 0.0), abs=1e-6)
+    net = torch.nn.Sequential(torch.nn.Conv2d(8, 8, 1), SelfAttention(8, sn=False))
+    x = torch.randn(2, 8, 4, 4)
+    beta, gamma = attn_peaks.block_maps(net, x)
+    with torch.no_grad(): want = net[1](net[0](x), return_attn=True)[1]
+    torch.testing.assert_close(beta, want); assert gamma == 0.0
