@@ -36,14 +36,17 @@ class SelfAttention(nn.Module):
                  # "similarity": g is f, τ·cos(f(x_i), f(x_j))
                  scores:str="dot",
                  tau:float=20.0, # τ, the temperature of the cosine scores (cosine and similarity only)
+                 qk_div:int=8, # f and g map C → C/qk_div: the paper's 8; smaller gives wider keys and queries
                 ):
         super().__init__()
         if variant not in _VARIANTS: raise ValueError(f"variant must be one of {_VARIANTS}, got {variant!r}")
         if scores not in _SCORES: raise ValueError(f"scores must be one of {_SCORES}, got {scores!r}")
         if channels < 8 or channels % 8: raise ValueError(f"channels must be a positive multiple of 8, got {channels}")
-        self.variant, self.channels, self.scores, self.tau = variant, channels, scores, float(tau)
-        c_qk = channels // 8
-        c_v = c_qk if variant == "paper" else channels // 2
+        if type(qk_div) is not int or qk_div < 1 or channels % qk_div:
+            raise ValueError(f"qk_div must be a positive integer that divides channels ({channels}), got {qk_div!r}")
+        self.variant, self.channels, self.scores, self.tau, self.qk_div = variant, channels, scores, float(tau), qk_div
+        c_qk = channels // qk_div                               # the paper: C/8
+        c_v = channels // 8 if variant == "paper" else channels // 2
         self.f = nn.Conv2d(channels, c_qk, 1, bias=False)     # keys    f(x_i)
         self.g = self.f if scores == "similarity" else nn.Conv2d(channels, c_qk, 1, bias=False)   # queries g(x_j)
         self.h = nn.Conv2d(channels, c_v, 1, bias=False)      # values  h(x_i)
@@ -58,12 +61,13 @@ class SelfAttention(nn.Module):
 
     def extra_repr(self):
         return (f"channels={self.channels}, variant={self.variant!r}, scores={self.scores!r}"
-                + (f", tau={self.tau}" if self.scores in ("cosine", "similarity") else ""))
+                + (f", tau={self.tau}" if self.scores in ("cosine", "similarity") else "")
+                + (f", qk_div={self.qk_div}" if self.qk_div != 8 else ""))
 
 # %% ../nbs/01_attention.ipynb #1bbba700
 @patch
 def _qkv(self:SelfAttention, x):
-    "Queries [B, N, C/8], keys [B, M, C/8] and values [B, M, C_v], M = N (paper) or N/4 (official)."
+    "Queries [B, N, C/qk_div], keys [B, M, C/qk_div] and values [B, M, C_v], M = N (paper) or N/4 (official)."
     keys, vals = self.f(x), self.h(x)                       # [B, C/8, H, W], [B, C_v, H, W]
     if self.variant == "official":
         if x.shape[-1] % 2 or x.shape[-2] % 2:

@@ -272,7 +272,8 @@ def untrained_like(G:nn.Module, # a trained Generator
         torch.manual_seed(seed)
         fresh = type(G)(G.resolution, G.ch, z_dim=G.z_dim, n_classes=G.n_classes, attn_res=G.attn_res,
                         attn_variant=blocks[0].variant if blocks else "paper",
-                        attn_scores=blocks[0].scores if blocks else "dot")
+                        attn_scores=blocks[0].scores if blocks else "dot",
+                        attn_qk_div=blocks[0].qk_div if blocks else 8)
     with torch.no_grad():
         for side, block in G.attn.items(): fresh.attn[side].gamma.copy_(block.gamma)
     return fresh.to(next(G.parameters()).device).eval()

@@ -92,9 +92,10 @@ def check_checkpoint_models(ck:dict, path, config:dict=None):
     """Raise a `ValueError` naming `path` unless the G, G_ema and D state dicts in `ck`
     have the shapes its config describes."""
     c = config or ck["config"]
-    want_G, want_D = model_shapes(c["preset"], int(ck.get("n_classes", 0)), resolution=c["resolution"], ch=c["ch"],
-                                  attn_res=tuple(c["attn_res"]), attn_variant=c.get("attn_variant", "paper"),
-                                  attn_scores=c.get("attn_scores", "dot"))
+    try: want_G, want_D = model_shapes(c["preset"], int(ck.get("n_classes", 0)), resolution=c["resolution"], ch=c["ch"],
+                                       attn_res=tuple(c["attn_res"]), attn_variant=c.get("attn_variant", "paper"),
+                                       attn_scores=c.get("attn_scores", "dot"), attn_qk_div=c.get("attn_qk_div", 8))
+    except ValueError as e: raise ValueError(f"{path} is corrupt: its config describes no model ({e})") from None
     for name, want in (("G", want_G), ("G_ema", want_G), ("D", want_D)):
         if name not in ck: continue
         if not isinstance(ck[name], dict):
@@ -132,6 +133,8 @@ def checked_model_config(ck:dict, # a loaded checkpoint
     except ValueError as e: raise ValueError(f"{source} is corrupt: its {e}") from None
     for k, ok in _CHOICES.items():
         if k in cfg and cfg[k] not in ok: raise bad(k, cfg[k], f"one of {ok}")
+    if "attn_qk_div" in cfg and (type(cfg["attn_qk_div"]) is not int or cfg["attn_qk_div"] < 1):
+        raise bad("attn_qk_div", cfg["attn_qk_div"], "a positive integer")
     return cfg
 
 def load_models(source, # a checkpoint path, or the dict it holds
@@ -149,7 +152,8 @@ def load_models(source, # a checkpoint path, or the dict it holds
             raise ValueError(f"{name} is corrupt: {len(bad)} of its {k} tensors hold NaN or inf, the first {bad[0]}")
     G, D = make_models(cfg["preset"], resolution=cfg["resolution"], ch=cfg["ch"], attn_res=tuple(cfg["attn_res"]),
                        attn_variant=cfg.get("attn_variant", "paper"),
-                       attn_scores=cfg.get("attn_scores", "dot"), n_classes=n_classes)
+                       attn_scores=cfg.get("attn_scores", "dot"), attn_qk_div=cfg.get("attn_qk_div", 8),
+                       n_classes=n_classes)
     G.load_state_dict(ck[which])
     if "D" in ck: D.load_state_dict(ck["D"])
     else: D = None

@@ -126,9 +126,9 @@ class DBlock(nn.Module):
         return h + (F.avg_pool2d(s, 2) if self.down else s)
 
 # %% ../nbs/05_models.ipynb #569bfffa
-def _attention(channels, variant, init, scores="dot"):
+def _attention(channels, variant, init, scores="dot", qk_div=8):
     "A SelfAttention block initialised like the rest of the network, then spectrally normalised."
-    block = SelfAttention(channels, variant=variant, sn=False, scores=scores)
+    block = SelfAttention(channels, variant=variant, sn=False, scores=scores, qk_div=qk_div)
     for m in block.projections(): sn(m, init)                           # g is f itself with scores="similarity"
     return block
 
@@ -170,6 +170,7 @@ class Generator(nn.Module):
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
                  # SelfAttention scores: "dot" (the paper's), "centred", "cosine" or "similarity" (01_attention)
                  attn_scores:str="dot",
+                 attn_qk_div:int=8, # SelfAttention's qk_div: f and g map C → C/attn_qk_div (the paper's 8)
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
         """Build the generator's layers. Arguments:
@@ -178,6 +179,7 @@ class Generator(nn.Module):
         attn_res: feature-map sides with self-attention, () for none, None for (R/2,);
         attn_variant: SelfAttention variant, "paper" or "official";
         attn_scores: "dot" (the paper's), "centred", "cosine" or "similarity";
+        attn_qk_div: f and g of each attention block map C → C/attn_qk_div (the paper's 8);
         init: weight initialisation, "ortho", "xavier" or "default"."""
         super().__init__()
         attn_res = _check_attn_res(resolution, (resolution // 2,) if attn_res is None else attn_res)
@@ -188,7 +190,7 @@ class Generator(nn.Module):
         self.block_sizes = tuple(8 * 2**k for k in range(len(widths) - 1))       # each up-block's output side
         self.linear = sn(nn.Linear(z_dim, 4 * 4 * widths[0]), init)
         self.blocks = nn.ModuleList(GBlock(a, b, n_classes, init) for a, b in zip(widths[:-1], widths[1:]))
-        self.attn = nn.ModuleDict({str(s): _attention(widths[k + 1], attn_variant, init, attn_scores)
+        self.attn = nn.ModuleDict({str(s): _attention(widths[k + 1], attn_variant, init, attn_scores, attn_qk_div)
                                    for k, s in enumerate(self.block_sizes) if s in attn_res})
         self.bn = nn.BatchNorm2d(widths[-1])
         self.conv_out = sn(nn.Conv2d(widths[-1], 3, 3, padding=1), init)
@@ -225,6 +227,7 @@ class Discriminator(nn.Module):
                  attn_variant:str="paper", # SelfAttention variant: "paper" or "official"
                  # SelfAttention scores: "dot" (the paper's), "centred", "cosine" or "similarity" (01_attention)
                  attn_scores:str="dot",
+                 attn_qk_div:int=8, # SelfAttention's qk_div: f and g map C → C/attn_qk_div (the paper's 8)
                  init:str="ortho", # weight initialisation: "ortho", "xavier" or "default"
                 ):
         """Build the discriminator's layers. Arguments:
@@ -233,6 +236,7 @@ class Discriminator(nn.Module):
         attn_res: feature-map sides with self-attention, () for none, None for (R/2,);
         attn_variant: SelfAttention variant, "paper" or "official";
         attn_scores: "dot" (the paper's), "centred", "cosine" or "similarity";
+        attn_qk_div: f and g of each attention block map C → C/attn_qk_div (the paper's 8);
         init: weight initialisation, "ortho", "xavier" or "default"."""
         super().__init__()
         attn_res = _check_attn_res(resolution, (resolution // 2,) if attn_res is None else attn_res)
@@ -248,7 +252,8 @@ class Discriminator(nn.Module):
         self.attn, self._attn_after = nn.ModuleDict(), {}
         for k, s in enumerate(sizes):
             if s in attn_res and str(s) not in self.attn:               # after the first block of that side
-                self.attn[str(s)], self._attn_after[k] = _attention(widths[k], attn_variant, init, attn_scores), str(s)
+                block = _attention(widths[k], attn_variant, init, attn_scores, attn_qk_div)
+                self.attn[str(s)], self._attn_after[k] = block, str(s)
         self.linear = sn(nn.Linear(widths[-1], 1), init)
         self.embed = sn(nn.Embedding(n_classes, widths[-1]), init) if n_classes else None
 
@@ -298,7 +303,8 @@ PRESETS = {
                         note="synthetic faces at 32: the CPU default, trains in minutes; the paper's dot scores "
                              "and constant rates, equal for G and D (2e-4), chosen over seeds in 10a_time_to_quality"),
 }
-_MODEL_KEYS = ("resolution", "ch", "z_dim", "n_classes", "attn_res", "attn_variant", "attn_scores", "init")
+_MODEL_KEYS = ("resolution", "ch", "z_dim", "n_classes", "attn_res", "attn_variant", "attn_scores", "attn_qk_div",
+               "init")
 
 def preset_config(name:str # a key of PRESETS
                  )->dict:
@@ -308,7 +314,7 @@ def preset_config(name:str # a key of PRESETS
 
 def make_models(preset:str, # a key of PRESETS
                 # model arguments that replace the preset's (resolution, ch, z_dim, n_classes, attn_res, attn_variant,
-                # attn_scores, init); None keeps the preset's
+                # attn_scores, attn_qk_div, init); None keeps the preset's
                 **overrides,
                ):
     "The preset's (Generator, Discriminator), with `overrides` applied."

@@ -37,6 +37,7 @@ class TrainConfig:
     attn_res: tuple = None           # feature-map sizes with self-attention; () for none
     attn_variant: str = "paper"      # paper | official
     attn_scores: str = None          # dot (paper) | centred | cosine | similarity (preset's default; 01_attention)
+    attn_qk_div: int = None          # f and g map C → C/attn_qk_div: the paper's 8 (preset's default; 01_attention)
     conditional: bool = None         # class-conditional G (cond. BN) and projection D
     steps: int = 2500                # G steps (faces32 on a 2-core CPU: about seven minutes; 10a_time_to_quality)
     batch_size: int = None           # per process
@@ -70,8 +71,8 @@ class TrainConfig:
 # %% ../nbs/08_training.ipynb #b2df605f
 def _flag(name): return "--" + name.replace("_", "-")
 
-_INTS = ("resolution", "ch", "steps", "batch_size", "n_dis", "ckpt_every", "sample_every", "log_every", "fid_every",
-         "fid_samples", "seed", "num_workers")
+_INTS = ("resolution", "ch", "attn_qk_div", "steps", "batch_size", "n_dis", "ckpt_every", "sample_every", "log_every",
+         "fid_every", "fid_samples", "seed", "num_workers")
 _FLOATS = ("lr_g", "lr_d", "beta1", "beta2", "ema_decay", "r1")
 
 def _typed(c:TrainConfig):
@@ -97,6 +98,7 @@ def _from_preset(cfg:TrainConfig) -> TrainConfig:
     if c.beta2 is None: c.beta2 = float(p["betas"][1])
     if c.conditional is None: c.conditional = p.get("n_classes", 0) > 0
     if c.attn_scores is None: c.attn_scores = p.get("attn_scores", "dot")
+    if c.attn_qk_div is None: c.attn_qk_div = p.get("attn_qk_div", 8)
     if c.lr_decay is None: c.lr_decay = p.get("lr_decay", "none")
     if c.r1 is None: c.r1 = float(p.get("r1", 0.0))
     return c
@@ -112,7 +114,7 @@ def _check_values(c:TrainConfig):
     # paths welcome, stored as text
     c.out, c.data_root = str(c.out), (None if c.data_root is None else str(c.data_root))
     if not c.out.strip(): raise ValueError("--out must name a folder, got ''")
-    for k in ("steps", "batch_size", "n_dis", "ch"):
+    for k in ("steps", "batch_size", "n_dis", "ch", "attn_qk_div"):
         if int(getattr(c, k)) < 1: raise ValueError(f"{_flag(k)} must be at least 1, got {getattr(c, k)}")
     for k in ("ckpt_every", "sample_every", "log_every", "fid_every", "seed"):
         if int(getattr(c, k)) < 0:
@@ -166,7 +168,8 @@ class EMA:
         for e, b in zip(self.model.buffers(), model.buffers()): e.copy_(b)
 
 # %% ../nbs/08_training.ipynb #dc1f7bd6
-RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "attn_scores", "conditional",
+RUN_SETTINGS = ("preset", "dataset", "resolution", "ch", "attn_res", "attn_variant", "attn_scores", "attn_qk_div",
+                "conditional",
                 "batch_size", "lr_g", "lr_d", "beta1", "beta2", "n_dis", "r1", "lr_decay", "ema", "ema_decay", "seed")
 RESUME_CHANGES = ("steps", "data_root", "ckpt_every", "sample_every", "log_every", "fid_every", "fid_samples",
                   "device", "num_workers", "amp", "compile", "channels_last", "progress")
@@ -183,7 +186,7 @@ def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> 
     if not isinstance(saved, dict):
         raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
     # a config without these keys trained with these values
-    saved = {"attn_scores": "dot", "lr_decay": "none", "r1": 0.0, **saved}
+    saved = {"attn_scores": "dot", "attn_qk_div": 8, "lr_decay": "none", "r1": 0.0, **saved}
     # the saved run, as it was
     try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()
     except (TypeError, ValueError) as e:
@@ -337,7 +340,8 @@ def _narrowest_ch(cfg, n_classes)->int:
     the others that work are its multiples."""
     for c in range(1, 8):
         try: make_models(cfg.preset, resolution=cfg.resolution, ch=c, attn_res=cfg.attn_res,
-                         attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores, n_classes=n_classes); return c
+                         attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores, attn_qk_div=cfg.attn_qk_div,
+                         n_classes=n_classes); return c
         except ValueError: pass
     return 8
 
@@ -358,8 +362,12 @@ def _setup_models(self:Trainer):
     self.channels_last = True if cfg.channels_last is None else cfg.channels_last
     torch.manual_seed(cfg.seed)                                          # model initialisation
     try: G, D = make_models(cfg.preset, resolution=cfg.resolution, ch=cfg.ch, attn_res=cfg.attn_res,
-                            attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores, n_classes=self.n_classes)
+                            attn_variant=cfg.attn_variant, attn_scores=cfg.attn_scores,
+                            attn_qk_div=cfg.attn_qk_div, n_classes=self.n_classes)
     except ValueError as e:
+        if "qk_div" in str(e):
+            raise ValueError(f"--attn-qk-div {cfg.attn_qk_div} does not fit the attention at {cfg.attn_res}: "
+                             f"{e}") from None
         if "multiple of 8" not in str(e): raise
         m = _narrowest_ch(cfg, self.n_classes)                            # every working ch is a multiple of m
         near = sorted({c for c in (m * (cfg.ch // m), m * -(-cfg.ch // m)) if c > 0})

@@ -109,3 +109,46 @@ def test_attention_samples_measures_the_faces_that_generate_draws():
     assert not torch.allclose(other["D16"]["eye_right_eye"], own["D16"]["eye_right_eye"])
     Gc, _ = make_models("faces32", n_classes=3)
     assert len(attention_samples(Gc, 4, seed=1)["G16"]["eye_right_eye"]) == 4
+
+
+def test_fixed_queries_count_every_sample_against_a_hand_sum():
+    "The unselected measure: per-image shares at the mean part masks, and a mean over every image, zeros included."
+    from sagan_nb.attention_maps import attention_samples
+    imgs, _ = faces(8)
+    right = PARTS.index("right_eye")
+    ds = SyntheticFaces(512, resolution=R, seed=0)
+    mean_right = torch.stack([(ds.mask(i) == right).float() for i in range(512)]).mean(0)   # [R, R], by hand
+    rr, cc = torch.meshgrid(torch.arange(R).float(), torch.arange(R).float(), indexing="ij")
+    eye_cell = cell_of(((rr * mean_right).sum() / mean_right.sum(), (cc * mean_right).sum() / mean_right.sum()))
+    cells = torch.tensor([eye_cell, 0] * 4)          # images 0, 2, 4, 6 look at the right eye; 1, 3, 5, 7 at a corner
+    got = attention_samples(StubG(imgs, cells), n=8, batch_size=3)["G16"]
+    def cover(c): return float(mean_right[c // S * CELL:(c // S + 1) * CELL, c % S * CELL:(c % S + 1) * CELL].mean())
+    expected = torch.tensor([cover(c) / float(mean_right.mean()) for c in cells.tolist()])
+    torch.testing.assert_close(got["eye_right_eye"].double(), expected.double(), rtol=1e-4, atol=1e-6)
+    assert expected[0] > 5 and expected[1] < 0.05   # the check can tell a hit from a miss
+    torch.testing.assert_close(got["eye_mouth_dist"], torch.zeros(8), atol=1e-6, rtol=0)   # one map for both queries
+    # every image counted: the report's mean is over all 8, not over the 4 that found the eye
+    from sagan_nb.attention_maps import mean_interval
+    assert mean_interval(got["eye_right_eye"])[0] == pytest.approx(float(expected.mean()), rel=1e-4)
+    assert float(expected.mean()) < 0.6 * float(expected[::2].mean())
+
+
+def test_untrained_control_is_a_fresh_generator_of_the_same_architecture():
+    "untrained_like against a Generator built here with the same arguments and seed, γ copied by hand."
+    from sagan_nb.models import Generator
+    from sagan_nb.attention_maps import untrained_like, attention_report, attention_samples, mean_interval
+    torch.manual_seed(3)
+    G = Generator(32, 8, attn_res=(16,), attn_scores="dot", attn_qk_div=2).eval()
+    with torch.no_grad(): G.attn["16"].gamma.fill_(0.3)
+    ctrl = untrained_like(G, seed=0)
+    torch.manual_seed(0)
+    ref = Generator(32, 8, attn_res=(16,), attn_scores="dot", attn_qk_div=2).eval()
+    with torch.no_grad(): ref.attn["16"].gamma.fill_(0.3)
+    want, got = ref.state_dict(), ctrl.state_dict()
+    assert want.keys() == got.keys()
+    for k in want: assert torch.equal(want[k], got[k]), k
+    assert ctrl.attn["16"].f.out_channels == 16 and ctrl.attn["16"].qk_div == 2   # the trained G's width, not the paper's
+    assert not torch.equal(G.attn["16"].f.weight, ctrl.attn["16"].f.weight)       # fresh weights
+    rep = attention_report(G, n=8)
+    by_hand = attention_samples(ref, 8)["G16"]
+    for k, v in by_hand.items(): assert rep["G16_untrained"][k] == pytest.approx(mean_interval(v), abs=1e-4), k

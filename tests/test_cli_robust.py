@@ -227,8 +227,11 @@ def _drop(k): return lambda ck: ck["config"].pop(k)
     (_set(preset="nosuch"), "preset is 'nosuch'"),
     (_set(attn_variant=3), "attn_variant is 3"),
     (lambda ck: ck.update(n_classes="x"), "n_classes is 'x'"),
+    (_set(ch=3), "positive multiple of 8"),
+    (_set(attn_qk_div="2"), "attn_qk_div is '2'"),
+    (_set(attn_qk_div=3), "divides channels"),
 ], ids=["config-str", "no-resolution", "no-preset", "ch-str", "ch-bool", "attn_res-int", "attn_res-strs", "attn_res-7",
-        "resolution-48", "preset-unknown", "attn_variant-int", "n_classes-str"])
+        "resolution-48", "preset-unknown", "attn_variant-int", "n_classes-str", "ch-3", "qk_div-str", "qk_div-3"])
 def test_load_models_names_a_bad_config_in_one_line(run4, tmp_path, damage, says):
     from sagan_nb.checkpoint import load_models
     ck = ckpt(run4); damage(ck); path = tmp_path/"bad.pt"; torch.save(ck, path)

@@ -74,7 +74,7 @@ def main(argv=sys.argv[1:]):
     G, D, info = load_models(ck)
     cfg = load_checkpoint(ck)["config"]
     rec = dict(name=args.name, note=args.note, seed=cfg.get("seed"), step=info["step"], flags=train_flags, seconds=secs,
-               threads=torch.get_num_threads(), config={k: cfg.get(k) for k in ("preset", "ch", "attn_res", "attn_scores", "batch_size",
+               threads=torch.get_num_threads(), config={k: cfg.get(k) for k in ("preset", "ch", "attn_res", "attn_scores", "attn_qk_div", "batch_size",
                "lr_g", "lr_d", "beta1", "beta2", "n_dis", "r1", "lr_decay", "ema", "ema_decay", "steps")}, **measure(G, D))
     rec["figures"] = save_figures(Path(out), args.name)
     RESULTS.parent.mkdir(exist_ok=True)
