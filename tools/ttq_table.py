@@ -1,6 +1,6 @@
 """The table of the attention-scores study (results/ttq_scores.md), made from the results files.
 
-    python tools/ttq_table.py [NAME ...]    # default: abl_attn16 sim_equal (ttq.jsonl), cos_equal ctr_equal qk2_equal (ttq_scores.jsonl)
+    python tools/ttq_table.py [NAME ...]    # default: abl_attn16 sim_equal (ttq.jsonl), cos_equal ctr_equal qk2_equal simqk2_equal simqk2_ema99 (ttq_scores.jsonl)
 
 For each recipe it prints one row per seed at its last step (the row that holds the fixed-query attention report),
 then the mean over seeds with a 95 % t-interval. A recipe with fewer than 3 finished seeds is printed, and flagged.
@@ -53,4 +53,5 @@ def table(names):
     return "\n".join(lines)
 
 if __name__ == "__main__":
-    print(table(sys.argv[1:] or ["abl_attn16", "sim_equal", "cos_equal", "ctr_equal", "qk2_equal"]))
+    print(table(sys.argv[1:] or ["abl_attn16", "sim_equal", "cos_equal", "ctr_equal", "qk2_equal", "simqk2_equal",
+                                   "simqk2_ema99"]))
