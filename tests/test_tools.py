@@ -129,3 +129,19 @@ def test_attn_peaks_reads_uniform_and_one_hot_maps_and_the_blocks_beta():
     beta, gamma = attn_peaks.block_maps(net, x)
     with torch.no_grad(): want = net[1](net[0](x), return_attn=True)[1]
     torch.testing.assert_close(beta, want); assert gamma == 0.0
+
+# ---- tools/ttq_figure.py ---------------------------------------------------------------------------------------------
+
+def test_ttq_figure_draws_the_median_seed_never_the_best(tmp_path):
+    "The seed with the median G eye → right eye among finished rows (the lower middle for an even count)."
+    import json, ttq_figure
+    def row(seed, share, fixed=True):
+        r = dict(name="r", seed=seed, step=2500)
+        if fixed: r["fixed"] = {"G16": {"eye_right_eye": [share, 0, 1]}}
+        return r
+    rows = [row(0, 8.2), row(1, 18.6), row(2, 5.7), row(3, 99.0, fixed=False), dict(row(4, 1.0), name="other")]
+    (tmp_path/"a.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    assert ttq_figure.median_seed(tmp_path/"a.jsonl", "r")[0] == 0            # 5.7 < 8.2 < 18.6: not seed 1, the best
+    (tmp_path/"a.jsonl").write_text("\n".join(json.dumps(r) for r in rows + [row(5, 30.0)]))
+    assert ttq_figure.median_seed(tmp_path/"a.jsonl", "r")[0] == 0            # 5.7, 8.2 | 18.6, 30: the lower middle
+    with pytest.raises(SystemExit, match="no finished seed of 'none'"): ttq_figure.median_seed(tmp_path/"a.jsonl", "none")
