@@ -115,6 +115,23 @@ def test_ttq_table_takes_each_seeds_last_row_and_scipys_interval(tmp_path, monke
     (tmp_path/"a.jsonl").write_text("\n".join(json.dumps(r) for r in rows2))
     assert "2 seeds (fewer than 3 seeds)" in ttq_table.table(["r"])
 
+def test_ttq_table_compare_matches_scipys_welch_test_and_a_simulated_power():
+    "welch equals scipy's unequal-variance t-test interval; seeds_per_arm reaches power 0.8 in a simulation, one seed fewer does not."
+    import numpy as np, ttq_table
+    from scipy import stats
+    a, b = [0.49, 0.74, 0.49, 0.66, 0.60], [0.73, 0.81, 0.95, 0.55, 1.24]
+    d, lo, hi, _ = ttq_table.welch(a, b)
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert d == pytest.approx(np.mean(a) - np.mean(b)) and (lo, hi) == pytest.approx((ci.low, ci.high))
+    n = ttq_table.seeds_per_arm(a, b)
+    sd = np.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2)             # equal arms: the pooled SD
+    assert n >= ((stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) * sd / 0.2) ** 2 * 2    # never below the normal approximation
+    rng = np.random.default_rng(0)
+    def power(k, sims=20_000):
+        x, y = rng.normal(0.2, sd, (sims, k)), rng.normal(0, sd, (sims, k))
+        return (stats.ttest_ind(x, y, axis=1).pvalue < 0.05).mean()
+    assert power(n) > 0.79 and power(n - 1) < 0.81
+
 # ---- tools/attn_peaks.py ---------------------------------------------------------------------------------------------
 
 def test_attn_peaks_reads_uniform_and_one_hot_maps_and_the_blocks_beta():

@@ -1,6 +1,7 @@
 """The table of the attention-scores study (results/ttq_scores.md), made from the results files.
 
     python tools/ttq_table.py [NAME ...]    # default: abl_attn16 sim_equal (ttq.jsonl), cos_equal ctr_equal qk2_equal simqk2_equal simqk2_ema99 (ttq_scores.jsonl)
+    python tools/ttq_table.py --compare A B # A minus B on every measure: Welch 95 % intervals (the seeds are not paired)
 
 For each recipe it prints one row per seed at its last step (the row that holds the fixed-query attention report),
 then the mean over seeds with a 95 % t-interval. A recipe with fewer than 3 finished seeds is printed, and flagged.
@@ -52,6 +53,38 @@ def table(names):
         lines.append(f"| `{name}`, {len(rows)} seeds{flag} | | | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
+def welch(a, b):
+    "Mean of `a` minus mean of `b` with its Welch 95 % interval: (difference, low, high, degrees of freedom)."
+    from scipy import stats
+    va, vb = stats.tvar(a) / len(a), stats.tvar(b) / len(b)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    d, h = sum(a) / len(a) - sum(b) / len(b), stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    return d, d - h, d + h, df
+
+def seeds_per_arm(a, b, delta=0.2, power=0.8):
+    "Seeds per recipe for which a two-sample t-test at the 5 % level sees a true difference `delta` with `power`, at the pooled SD of a and b."
+    from scipy import stats
+    sd = math.sqrt(((len(a) - 1) * stats.tvar(a) + (len(b) - 1) * stats.tvar(b)) / (len(a) + len(b) - 2))
+    for n in range(2, 10_000):
+        df, nc = 2 * n - 2, delta / (sd * math.sqrt(2 / n))
+        crit = stats.t.ppf(0.975, df)
+        if stats.nct.sf(crit, df, nc) + stats.nct.cdf(-crit, df, nc) >= power: return n
+
+def compare(a, b):
+    "Markdown: recipe a minus recipe b on every measure but the control, with Welch intervals over their seeds."
+    ra, rb = last_rows(a), last_rows(b)
+    lines = [f"`{a}` ({len(ra)} seeds) minus `{b}` ({len(rb)} seeds), Welch 95 % intervals:", "",
+             "| measure | " + f"`{a}` | `{b}` | difference |", "|---|---|---|---|"]
+    for i, col in enumerate(COLS):
+        if i == 5: continue
+        va, vb = [values(r)[i] for r in ra.values()], [values(r)[i] for r in rb.values()]
+        d, lo, hi, _ = welch(va, vb)
+        lines.append(f"| {col} | {sum(va) / len(va):.2f} | {sum(vb) / len(vb):.2f} | {d:+.2f} [{lo:+.2f}, {hi:+.2f}] |")
+    fa, fb = [values(r)[0] for r in ra.values()], [values(r)[0] for r in rb.values()]
+    lines += ["", f"Seeds per recipe to see a difference of 0.2 in EMA FPD (two-sample t-test, 5 % level, power 0.8, pooled SD): {seeds_per_arm(fa, fb)}."]
+    return "\n".join(lines)
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--compare"]: print(compare(*sys.argv[2:4])); sys.exit()
     print(table(sys.argv[1:] or ["abl_attn16", "sim_equal", "cos_equal", "ctr_equal", "qk2_equal", "simqk2_equal",
                                    "simqk2_ema99"]))
