@@ -1,6 +1,6 @@
 """The table of the attention-scores study (results/ttq_scores.md), made from the results files.
 
-    python tools/ttq_table.py [NAME ...]    # default: abl_attn16 sim_equal (ttq.jsonl), cos_equal ctr_equal qk2_equal simqk2_equal simqk2_ema99 (ttq_scores.jsonl)
+    python tools/ttq_table.py [NAME ...]    # default: abl_attn16 sim_equal (ttq.jsonl), cos_equal ctr_equal qk2_equal simqk2_equal simqk2_ema99 dot_ema99 (ttq_scores.jsonl)
     python tools/ttq_table.py --compare A B # A minus B on every measure: Welch 95 % intervals (the seeds are not paired)
 
 For each recipe it prints one row per seed at its last step (the row that holds the fixed-query attention report),
@@ -87,4 +87,4 @@ def compare(a, b):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--compare"]: print(compare(*sys.argv[2:4])); sys.exit()
     print(table(sys.argv[1:] or ["abl_attn16", "sim_equal", "cos_equal", "ctr_equal", "qk2_equal", "simqk2_equal",
-                                   "simqk2_ema99"]))
+                                   "simqk2_ema99", "dot_ema99"]))
