@@ -51,7 +51,7 @@ class TrainConfig:
     # none | linear: both learning rates fall linearly to 0 at --steps (preset's by default)
     lr_decay: str = None
     ema: bool = True
-    ema_decay: float = 0.999
+    ema_decay: float = None          # the EMA's decay β (preset's by default: 0.999; faces32's short runs: 0.99)
     amp: str = "auto"                # auto (bf16 on CUDA, off on CPU) | bf16 | off
     compile: bool = False            # torch.compile G and D
     channels_last: bool = None       # None: on (faster on CUDA and on the CPU; see 12_bench)
@@ -101,6 +101,7 @@ def _from_preset(cfg:TrainConfig) -> TrainConfig:
     if c.attn_qk_div is None: c.attn_qk_div = p.get("attn_qk_div", 8)
     if c.lr_decay is None: c.lr_decay = p.get("lr_decay", "none")
     if c.r1 is None: c.r1 = float(p.get("r1", 0.0))
+    if c.ema_decay is None: c.ema_decay = float(p.get("ema_decay", 0.999))
     return c
 
 # %% ../nbs/08_training.ipynb #d5c36e7f
@@ -186,7 +187,7 @@ def resume_config(saved:dict, given:dict, out=None, source="the checkpoint") -> 
     if not isinstance(saved, dict):
         raise ValueError(f"{source} is corrupt: its config is a {type(saved).__name__}, not a dict")
     # a config without these keys trained with these values
-    saved = {"attn_scores": "dot", "attn_qk_div": 8, "lr_decay": "none", "r1": 0.0, **saved}
+    saved = {"attn_scores": "dot", "attn_qk_div": 8, "lr_decay": "none", "r1": 0.0, "ema_decay": 0.999, **saved}
     # the saved run, as it was
     try: cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known}).resolved()
     except (TypeError, ValueError) as e:
