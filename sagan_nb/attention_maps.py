@@ -340,7 +340,7 @@ def attention_figure(G:nn.Module=None, # a Generator (with z), or None with D an
                     ):
     """A matplotlib figure: a row per query, the image with the query dot,
     then each attention layer's map with its own colour bar."""
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt, textwrap
     if (G is None) == (D is None): raise ValueError("give a Generator G with z, or a Discriminator D with images")
     net = G if G is not None else D
     if G is not None:
@@ -367,6 +367,7 @@ def attention_figure(G:nn.Module=None, # a Generator (with z), or None with D an
             # its own bar: a flat map shows a narrow range
             fig.colorbar(im, ax=a, fraction=0.046, pad=0.04)
     fig.suptitle(title or "Where each query looks", fontsize=11)
-    fig.text(0.5, 0.01, CAPTION, ha="center", fontsize=8)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    lines = textwrap.wrap(CAPTION, int(fig.get_figwidth() * 15))       # 8-point text: about 15 characters an inch
+    fig.text(0.5, 0.01, "\n".join(lines), ha="center", va="bottom", fontsize=8)
+    fig.tight_layout(rect=(0, (0.1 + 0.14 * len(lines)) / fig.get_figheight(), 1, 1))
     return fig
