@@ -4,13 +4,14 @@
 
 Each evaluation appends one row to results/ttq.jsonl: the recipe, the seed, the step, the training seconds so far (the
 CPU time of the steps alone, evaluations excluded; compare only rows of the same thread count and load), D's and G's
-mean losses since the last row, and sagan_nb.metrics.sample_scores (FPD, spread, found) of the EMA generator and of the
-raw one, on the same 512 latents. The last row also holds "fixed": the EMA generator's attention at fixed queries over
-256 samples, beside an untrained control and D on 256 real faces (sagan_nb.attention_maps.attention_report), every
-sample counted, and "eyes": the eye-consistency medians of the 512 EMA samples (over the samples where both eyes are
-found, with that share beside them). --no-d-sn trains D without spectral normalisation: every SN parametrization of D is
-removed after initialisation (keeping the normalised weights it starts from), and D's optimiser is rebuilt on the plain
-weights. The run's last weights are kept in runs/ttq/NAME_sS/last.pt.
+mean losses since the last row, the EMA decay the run used (ema_decay; rows without it ran at 0.999), and
+sagan_nb.metrics.sample_scores (FPD, spread, found) of the EMA generator and of the raw one, on the same 512 latents.
+The last row also holds "fixed": the EMA generator's attention at fixed queries over 256 samples, beside an untrained
+control and D on 256 real faces (sagan_nb.attention_maps.attention_report), every sample counted, and "eyes": the
+eye-consistency medians of the 512 EMA samples (over the samples where both eyes are found, with that share beside
+them). --no-d-sn trains D without spectral normalisation: every SN parametrization of D is removed after initialisation
+(keeping the normalised weights it starts from), and D's optimiser is rebuilt on the plain weights. The run's last
+weights are kept in runs/ttq/NAME_sS/last.pt.
 """
 import argparse, json, os, sys, time
 from pathlib import Path
@@ -79,7 +80,8 @@ def main(argv=sys.argv[1:]):
         secs += time.perf_counter() - t0
         if t.step % args.eval_every == 0 or t.step == t.cfg.steps:
             row = dict(name=args.name, seed=args.seed, step=t.step, seconds=round(secs, 1), threads=torch.get_num_threads(),
-                       flags=flags + ["--no-d-sn"] * args.no_d_sn, loss_d=round(ld / n, 4), loss_g=round(lg / n, 4))
+                       flags=flags + ["--no-d-sn"] * args.no_d_sn, ema_decay=t.cfg.ema_decay,
+                       loss_d=round(ld / n, 4), loss_g=round(lg / n, 4))
             ld, lg, n = 0.0, 0.0, 0
             for key, G in (("ema", t.ema.model if t.ema else None), ("raw", t.G)):
                 if G is not None: row[key] = sample_scores(G, real, n=512, seed=123)
