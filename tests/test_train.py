@@ -219,13 +219,15 @@ def test_linear_lr_decay_follows_the_step(tmp_path):
 
 
 def test_a_config_saved_before_the_new_settings_resumes_as_it_trained():
-    "Runs saved before attn_scores and lr_decay existed used the paper's dot scores and a constant rate, whatever the preset says now."
+    """Runs saved before attn_scores, lr_decay and ema_decay existed used the paper's dot scores, a constant rate and an
+    EMA decay of 0.999, whatever the preset says now (faces32's EMA decay is 0.99)."""
     from dataclasses import asdict
     from sagan_nb.train import TrainConfig, resume_config
     saved = asdict(TrainConfig(steps=40).resolved())
-    for k in ("attn_scores", "lr_decay"): saved.pop(k)
+    assert saved["ema_decay"] == 0.99
+    for k in ("attn_scores", "lr_decay", "ema_decay"): saved.pop(k)
     cfg, _ = resume_config(saved, {})
-    assert (cfg.attn_scores, cfg.lr_decay) == ("dot", "none")
+    assert (cfg.attn_scores, cfg.lr_decay, cfg.ema_decay) == ("dot", "none", 0.999)
 
 def test_fid_every_on_faces_logs_the_scores_of_the_experiments(tmp_path):
     """--fid-every on the faces logs FPD, spread and found of the EMA G: the numbers recomputed here from its checkpoint with
