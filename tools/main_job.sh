@@ -8,4 +8,4 @@ SEED=${1:-0}
 OUT=runs/main/seed$SEED
 start=$SECONDS
 if [ -f "$OUT/checkpoints/last.pt" ]; then sagan-train --out "$OUT" --resume --no-progress; else sagan-train --out "$OUT" --seed "$SEED" --no-progress; fi
-python tools/experiment.py "main_seed$SEED" --measure-only "$OUT" --seconds $((SECONDS-start)) --note "tools/main_job.sh $SEED: sagan-train's defaults, seed $SEED, $(nproc) cores, ${OMP_NUM_THREADS:-all} thread(s)"
+python tools/experiment.py "main_seed$SEED" --measure-only "$OUT" --seconds $((SECONDS-start)) --note "tools/main_job.sh $SEED: sagan-train's defaults, seed $SEED, $(nproc --all) cores, ${OMP_NUM_THREADS:-all} thread(s)"
