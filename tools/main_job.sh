@@ -7,5 +7,10 @@ source "$(dirname "$0")/env.sh"
 SEED=${1:-0}
 OUT=runs/main/seed$SEED
 start=$SECONDS
-if [ -f "$OUT/checkpoints/last.pt" ]; then sagan-train --out "$OUT" --resume --no-progress; else sagan-train --out "$OUT" --seed "$SEED" --no-progress; fi
+if [ -f "$OUT/checkpoints/last.pt" ]; then
+  echo "$OUT holds a run: continuing it with the settings it was started with (delete $OUT to start over)"
+  sagan-train --out "$OUT" --resume --no-progress
+else
+  sagan-train --out "$OUT" --seed "$SEED" --no-progress
+fi
 python tools/experiment.py "main_seed$SEED" --measure-only "$OUT" --seconds $((SECONDS-start)) --note "tools/main_job.sh $SEED: sagan-train's defaults, seed $SEED, $(nproc --all) cores, ${OMP_NUM_THREADS:-all} thread(s)"
