@@ -416,5 +416,6 @@ d = { 'settings': { 'branch': 'main',
                                 'sagan_nb.train._setup_distributed': ('training.html#_setup_distributed', 'sagan_nb/train.py'),
                                 'sagan_nb.train._typed': ('training.html#_typed', 'sagan_nb/train.py'),
                                 'sagan_nb.train.attention_line': ('training.html#attention_line', 'sagan_nb/train.py'),
+                                'sagan_nb.train.lr_factor': ('training.html#lr_factor', 'sagan_nb/train.py'),
                                 'sagan_nb.train.resume_config': ('training.html#resume_config', 'sagan_nb/train.py'),
                                 'sagan_nb.train.train_demo': ('training.html#train_demo', 'sagan_nb/train.py')}}}

@@ -11,7 +11,7 @@ from dataclasses import fields
 import torch, torch.distributed as dist
 from .models import PRESETS
 from .checkpoint import load_checkpoint, RunWriteError, _warn
-from .train import TrainConfig, Trainer, Preempted, _flag
+from .train import TrainConfig, Trainer, Preempted, _flag, lr_factor
 
 # %% ../nbs/08a_cli.ipynb #7060dd1c
 class _Parser(argparse.ArgumentParser):
@@ -97,10 +97,10 @@ def _train(tr:Trainer) -> dict:
         sys.exit(e.exit_code)
 
 # %% ../nbs/08a_cli.ipynb #ea7b4d4a
-def _decay_jump(step:int, old:int, new:int) -> str:
-    "The warning for a linear-decay run resumed at `step` with --steps `new` instead of `old`: what its rates do."
-    before, after = max(0.0, 1 - max(step - 1, 0) / old), max(0.0, 1 - step / new)   # last step trained, next one
-    return (f"--lr-decay linear falls to 0 at --steps, so resuming at step {step} with --steps {new} (was {old}) "
+def _decay_jump(step:int, old:int, new:int, kind:str="linear") -> str:
+    "The warning for a decaying run resumed at `step` with --steps `new` instead of `old`: what its rates do."
+    before, after = lr_factor(kind, max(step - 1, 0), old), lr_factor(kind, step, new)   # last step trained, next one
+    return (f"--lr-decay {kind} falls to 0 at --steps, so resuming at step {step} with --steps {new} (was {old}) "
             f"moves the learning rates from {before:.3g}× to {after:.3g}× of --lr-g/--lr-d at once, "
             f"then down to 0 at step {new}")
 
@@ -115,8 +115,8 @@ def main(argv=None):
               f"{', resuming from step ' + str(tr.step) if c.resume else ''}; writing to {tr.out}", flush=True)
         for k, (old, new) in tr.resume_changes.items():
             print(f"sagan-train: resuming with {_flag(k)} {new} (was {old})", flush=True)
-        if c.lr_decay == "linear" and "steps" in tr.resume_changes and tr.step < c.steps:
-            _warn(_decay_jump(tr.step, *tr.resume_changes["steps"]))
+        if c.lr_decay != "none" and "steps" in tr.resume_changes and tr.step < c.steps:
+            _warn(_decay_jump(tr.step, *tr.resume_changes["steps"], c.lr_decay))
     if tr.step >= c.steps:
         tr.run.release()
         if tr.is_main:

@@ -218,6 +218,19 @@ def test_linear_lr_decay_follows_the_step(tmp_path):
         assert lr_g == pytest.approx(t.cfg.lr_g * (1 - k / 4)) and lr_d == pytest.approx(t.cfg.lr_d * (1 - k / 4))
 
 
+def test_late_lr_decay_holds_then_falls(tmp_path):
+    "With --lr-decay late, step t trains at lr × min(1, 2(1 − t/steps)): by hand for steps = 4, 1, 1, 1, 0.5."
+    from sagan_nb.train import Trainer
+    t = Trainer(preset="faces32", steps=4, batch_size=4, out=str(tmp_path/"run"), lr_decay="late", progress=False,
+                sample_every=0, ckpt_every=0, log_every=0, num_workers=0)
+    seen = []
+    for _ in range(4):
+        t.train_step()
+        seen.append((t.opt_G.param_groups[0]["lr"], t.opt_D.param_groups[0]["lr"]))
+    for (lr_g, lr_d), f in zip(seen, (1, 1, 1, 0.5)):
+        assert lr_g == pytest.approx(t.cfg.lr_g * f) and lr_d == pytest.approx(t.cfg.lr_d * f)
+
+
 def test_a_config_saved_before_the_new_settings_resumes_as_it_trained():
     """Runs saved before attn_scores, lr_decay and ema_decay existed used the paper's dot scores, a constant rate and an
     EMA decay of 0.999, whatever the preset says now (faces32's EMA decay is 0.99)."""

@@ -152,6 +152,17 @@ def test_resuming_a_linear_decay_with_other_steps_warns(tmp_path):
     assert len(warns) == 1, r.stderr
     for s in ("--steps 6 (was 2)", "from 0.5× to 0.667×", "0 at step 6"): assert s in warns[0], (s, warns[0])
 
+def test_resuming_a_late_decay_with_other_steps_warns(tmp_path):
+    "Trained 4 of 4 steps: step 3 ran at min(1, 2(1 − 3/4)) = 0.5×; with --steps 8, step 4 runs at min(1, 2(1 − 4/8)) = 1×."
+    out = tmp_path/"out"
+    r = sagan_train(*TINY, "--lr-decay", "late", "--steps", 4, "--ckpt-every", 4, "--out", out)
+    assert r.returncode == 0, r.stderr
+    r = sagan_train("--out", out, "--resume", "--steps", 8)
+    assert r.returncode == 0, r.stderr
+    warns = [l for l in r.stderr.splitlines() if "warning:" in l and "--lr-decay late" in l]
+    assert len(warns) == 1, r.stderr
+    for s in ("--steps 8 (was 4)", "from 0.5× to 1×", "0 at step 8"): assert s in warns[0], (s, warns[0])
+
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
