@@ -205,29 +205,19 @@ def test_trainer_needs_only_torch_and_the_plotting_basics(tmp_path):
     assert (tmp_path/"checkpoints"/"last.pt").exists() and (tmp_path/"samples"/"attention_last.png").exists()
 
 
-def test_linear_lr_decay_follows_the_step(tmp_path):
-    "With --lr-decay linear, step t trains at lr × (1 − t/steps): by hand for steps = 4."
+@pytest.mark.parametrize("kind, factors", [("linear", (1, 0.75, 0.5, 0.25)),    # 1 − t/4
+                                          ("late", (1, 1, 1, 0.5))],             # min(1, 2(1 − t/4))
+                         ids=["linear", "late"])
+def test_lr_decay_follows_the_step(tmp_path, kind, factors):
+    "Step t of a 4-step run trains at lr × λ(t), the factors worked out by hand."
     from sagan_nb.train import Trainer
-    t = Trainer(preset="faces32", steps=4, batch_size=4, out=str(tmp_path/"run"), lr_decay="linear", progress=False,
+    t = Trainer(preset="faces32", steps=4, batch_size=4, out=str(tmp_path/"run"), lr_decay=kind, progress=False,
                 sample_every=0, ckpt_every=0, log_every=0, num_workers=0)
     seen = []
     for _ in range(4):
         t.train_step()                                          # trains step t.step, then counts it
         seen.append((t.opt_G.param_groups[0]["lr"], t.opt_D.param_groups[0]["lr"]))
-    for k, (lr_g, lr_d) in enumerate(seen):
-        assert lr_g == pytest.approx(t.cfg.lr_g * (1 - k / 4)) and lr_d == pytest.approx(t.cfg.lr_d * (1 - k / 4))
-
-
-def test_late_lr_decay_holds_then_falls(tmp_path):
-    "With --lr-decay late, step t trains at lr × min(1, 2(1 − t/steps)): by hand for steps = 4, 1, 1, 1, 0.5."
-    from sagan_nb.train import Trainer
-    t = Trainer(preset="faces32", steps=4, batch_size=4, out=str(tmp_path/"run"), lr_decay="late", progress=False,
-                sample_every=0, ckpt_every=0, log_every=0, num_workers=0)
-    seen = []
-    for _ in range(4):
-        t.train_step()
-        seen.append((t.opt_G.param_groups[0]["lr"], t.opt_D.param_groups[0]["lr"]))
-    for (lr_g, lr_d), f in zip(seen, (1, 1, 1, 0.5)):
+    for (lr_g, lr_d), f in zip(seen, factors):
         assert lr_g == pytest.approx(t.cfg.lr_g * f) and lr_d == pytest.approx(t.cfg.lr_d * f)
 
 

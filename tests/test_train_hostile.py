@@ -139,29 +139,22 @@ def test_moved_logs_never_overwrite_older_ones(tmp_path, capsys):
            ['{"step": 1}\n', '{"step": 2}\n', '{"step": 3}\n']
     assert not (tmp_path/"metrics.jsonl").exists()
 
-# ---- 8. resuming a linear decay with another --steps ------------------------------------------------------------
+# ---- 8. resuming a decaying schedule with another --steps ----------------------------------------------------
 
-def test_resuming_a_linear_decay_with_other_steps_warns(tmp_path):
-    "Trained 2 of 2 steps: step 1 ran at 1 − 1/2 = 0.5× the rates; with --steps 6, step 2 runs at 1 − 2/6 ≈ 0.667×."
+@pytest.mark.parametrize("kind, first, then, says", [
+    # trained 2 of 2: step 1 ran at 1 − 1/2 = 0.5×; with --steps 6, step 2 runs at 1 − 2/6 ≈ 0.667×
+    ("linear", 2, 6, "from 0.5× to 0.667×"),
+    # trained 4 of 4: step 3 ran at min(1, 2(1 − 3/4)) = 0.5×; with --steps 8, step 4 runs at min(1, 2(1 − 4/8)) = 1×
+    ("late", 4, 8, "from 0.5× to 1×")], ids=["linear", "late"])
+def test_resuming_a_decay_with_other_steps_warns(tmp_path, kind, first, then, says):
     out = tmp_path/"out"
-    r = sagan_train(*TINY, "--lr-decay", "linear", "--steps", 2, "--ckpt-every", 2, "--out", out)
+    r = sagan_train(*TINY, "--lr-decay", kind, "--steps", first, "--ckpt-every", first, "--out", out)
     assert r.returncode == 0, r.stderr
-    r = sagan_train("--out", out, "--resume", "--steps", 6)
+    r = sagan_train("--out", out, "--resume", "--steps", then)
     assert r.returncode == 0, r.stderr
-    warns = [l for l in r.stderr.splitlines() if "warning:" in l and "--lr-decay linear" in l]
+    warns = [l for l in r.stderr.splitlines() if "warning:" in l and f"--lr-decay {kind}" in l]
     assert len(warns) == 1, r.stderr
-    for s in ("--steps 6 (was 2)", "from 0.5× to 0.667×", "0 at step 6"): assert s in warns[0], (s, warns[0])
-
-def test_resuming_a_late_decay_with_other_steps_warns(tmp_path):
-    "Trained 4 of 4 steps: step 3 ran at min(1, 2(1 − 3/4)) = 0.5×; with --steps 8, step 4 runs at min(1, 2(1 − 4/8)) = 1×."
-    out = tmp_path/"out"
-    r = sagan_train(*TINY, "--lr-decay", "late", "--steps", 4, "--ckpt-every", 4, "--out", out)
-    assert r.returncode == 0, r.stderr
-    r = sagan_train("--out", out, "--resume", "--steps", 8)
-    assert r.returncode == 0, r.stderr
-    warns = [l for l in r.stderr.splitlines() if "warning:" in l and "--lr-decay late" in l]
-    assert len(warns) == 1, r.stderr
-    for s in ("--steps 8 (was 4)", "from 0.5× to 1×", "0 at step 8"): assert s in warns[0], (s, warns[0])
+    for s in (f"--steps {then} (was {first})", says, f"0 at step {then}"): assert s in warns[0], (s, warns[0])
 
 # ---- 9. a signal to the whole process group: the loader workers leave it to the main process -------------------
 
